@@ -6,7 +6,11 @@
 // integration tests would not be green.
 #pragma once
 
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -37,6 +41,20 @@ inline std::string UniqueId(const std::string& prefix) {
   return prefix + "-" + buffer;
 }
 
+/// FreePort returns a loopback TCP port nothing listens on (for "unreachable" tests).
+inline int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
 /// Deadline returns a client context deadline `seconds` from now.
 inline std::chrono::system_clock::time_point Deadline(int seconds = 10) {
   return std::chrono::system_clock::now() + std::chrono::seconds(seconds);
@@ -45,10 +63,10 @@ inline std::chrono::system_clock::time_point Deadline(int seconds = 10) {
 }  // namespace provisio::testing
 
 /// Fails the current test when scripts/test did not provide a dev server.
-#define REQUIRE_DEV_SERVER()                                                        \
-  do {                                                                              \
-    if (::provisio::testing::DevServerAddress().empty()) {                          \
+#define REQUIRE_DEV_SERVER()                                                           \
+  do {                                                                                 \
+    if (::provisio::testing::DevServerAddress().empty()) {                             \
       GTEST_FAIL() << "TEMPORAL_ADDRESS is not set; run the tests with scripts/test, " \
-                      "which starts a real Temporal dev server";                    \
-    }                                                                               \
+                      "which starts a real Temporal dev server";                       \
+    }                                                                                  \
   } while (false)

@@ -1,8 +1,8 @@
 // The generated Temporal API, spoken over gRPC to the real dev server. These
 // tests prove the codegen (including the namespace_/export_ package rename) and
 // the dev server before any SDK code is built on them.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "dev_server.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
@@ -39,7 +39,8 @@ class WorkflowServiceTest : public ::testing::Test {
     request.set_namespace_(DevServerNamespace());
     request.mutable_execution()->set_workflow_id(workflow_id);
     wfs::DescribeWorkflowExecutionResponse response;
-    grpc::Status status = Call(&wfs::WorkflowService::Stub::DescribeWorkflowExecution, request, &response);
+    grpc::Status status =
+        Call(&wfs::WorkflowService::Stub::DescribeWorkflowExecution, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
@@ -92,7 +93,8 @@ TEST_F(WorkflowServiceTest, NamespaceInfoFieldsRoundTripThroughTheServer) {
   wfs::DescribeNamespaceRequest describe_request;
   describe_request.set_namespace_(name);
   wfs::DescribeNamespaceResponse describe_response;
-  status = Call(&wfs::WorkflowService::Stub::DescribeNamespace, describe_request, &describe_response);
+  status =
+      Call(&wfs::WorkflowService::Stub::DescribeNamespace, describe_request, &describe_response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const auto& info = describe_response.namespace_info();
   EXPECT_EQ(info.name(), name);
@@ -149,7 +151,8 @@ TEST_F(WorkflowServiceTest, DescribeUnknownWorkflowIsNotFound) {
   request.set_namespace_(DevServerNamespace());
   request.mutable_execution()->set_workflow_id(UniqueId("never-started"));
   wfs::DescribeWorkflowExecutionResponse response;
-  grpc::Status status = Call(&wfs::WorkflowService::Stub::DescribeWorkflowExecution, request, &response);
+  grpc::Status status =
+      Call(&wfs::WorkflowService::Stub::DescribeWorkflowExecution, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
 }
 

@@ -1,0 +1,71 @@
+// Private: the machinery behind temporal::Worker for activities: pollers,
+// bounded concurrent execution, responses and graceful shutdown.
+//
+// Threads: `activity_pollers` poller threads, one thread per running activity
+// (at most max_concurrent_activities), and the heartbeat manager's thread.
+// Invariants (guarded by mutex_): running_ + reserved_ <= max_concurrent; an
+// execution is in running_executions_ exactly while its function runs.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "activity/activity_execution.h"
+#include "client/client_core.h"
+#include "temporal/worker/worker.h"
+#include "worker/heartbeat_manager.h"
+
+namespace temporal::detail {
+
+void SetCurrentActivityContext(ActivityContext* context);
+
+class WorkerCore {
+ public:
+  WorkerCore(std::shared_ptr<ClientCore> client, WorkerOptions options);
+  ~WorkerCore();
+
+  void Register(const std::string& name, ActivityFunction function);
+  Status Start();
+  void Shutdown();
+  void WaitUntilShutdown();
+  const WorkerOptions& options() const { return options_; }
+
+ private:
+  enum class PollHealth { kHealthy, kFailing };
+
+  void PollLoop();
+  void Execute(temporal::api::workflowservice::v1::PollActivityTaskQueueResponse task);
+  void Respond(ActivityExecution& execution, std::exception_ptr error, std::vector<Payload> result,
+               std::optional<std::vector<Payload>> last_heartbeat_details);
+  void RespondFailed(const std::string& task_token, temporal::api::failure::v1::Failure failure,
+                     const ActivityInfo& info,
+                     std::optional<std::vector<Payload>> last_heartbeat_details = std::nullopt);
+  std::string RegisteredTypes() const;
+  void ReportPollHealth(PollHealth health, const std::string& detail);
+
+  std::shared_ptr<ClientCore> client_;
+  WorkerOptions options_;
+  std::map<std::string, ActivityFunction> activities_;  // written only before Start
+  std::unique_ptr<HeartbeatManager> heartbeats_;
+  CallCanceller poll_canceller_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool started_ = false;                             // guarded by mutex_
+  bool stopping_ = false;                            // guarded by mutex_
+  bool stopped_ = false;                             // guarded by mutex_; grace period over
+  bool shutdown_complete_ = false;                   // guarded by mutex_
+  int running_ = 0;                                  // guarded by mutex_
+  int reserved_ = 0;                                 // guarded by mutex_
+  std::set<ActivityExecution*> running_executions_;  // guarded by mutex_
+  PollHealth poll_health_ = PollHealth::kHealthy;    // guarded by mutex_
+  std::vector<std::thread> pollers_;
+};
+
+}  // namespace temporal::detail

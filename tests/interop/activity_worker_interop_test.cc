@@ -34,10 +34,12 @@ struct Observations {
   std::atomic<int> max_running{0};
   std::mutex mutex;
   std::condition_variable changed;
-  std::string async_task_token;   // guarded by mutex
-  std::string async_activity_id;  // guarded by mutex
-  std::string async_workflow_id;  // guarded by mutex
-  bool blocking_started = false;  // guarded by mutex
+  std::string async_task_token;    // guarded by mutex
+  std::string async_activity_id;   // guarded by mutex
+  std::string async_workflow_id;   // guarded by mutex
+  bool blocking_started = false;   // guarded by mutex
+  bool progress_reported = false;  // guarded by mutex
+  bool progress_release = false;   // guarded by mutex
 };
 
 void RegisterActivities(temporal::Worker& worker, Observations& seen) {
@@ -103,6 +105,19 @@ void RegisterActivities(temporal::Worker& worker, Observations& seen) {
     --seen.running;
     return milliseconds;
   });
+  // Attempt 1 fails; attempt 2 heartbeats "hb-0", then a burst hb-1..hb-49
+  // inside the throttle window, then waits for the test to release it.
+  worker.RegisterActivity("ReportProgress", [&seen](ActivityContext& context) -> std::string {
+    if (context.info().attempt == 1) throw std::runtime_error("the first attempt fails");
+    context.Heartbeat(std::string("hb-0"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 1; i < 50; ++i) context.Heartbeat("hb-" + std::to_string(i));
+    std::unique_lock lock(seen.mutex);
+    seen.progress_reported = true;
+    seen.changed.notify_all();
+    seen.changed.wait_for(lock, std::chrono::seconds(30), [&] { return seen.progress_release; });
+    return "released";
+  });
   worker.RegisterActivity("BlockUntilCancelled", [&seen](ActivityContext& context) {
     {
       std::lock_guard lock(seen.mutex);
@@ -129,11 +144,13 @@ class ActivityWorkerInteropTest : public ::testing::Test {
     if (worker_) worker_->Shutdown();
   }
 
-  void StartWorker(temporal::WorkerOptions options) {
+  // StartWorker replaces the worker with one on a fresh task queue; `client`
+  // (default: the test's) decides its data converter.
+  void StartWorker(temporal::WorkerOptions options, const temporal::Client* client = nullptr) {
     if (worker_) worker_->Shutdown();
     task_queue_ = UniqueId("cpp-activities");
     options.task_queue = task_queue_;
-    worker_ = std::make_unique<temporal::Worker>(*client_, options);
+    worker_ = std::make_unique<temporal::Worker>(client != nullptr ? *client : *client_, options);
     RegisterActivities(*worker_, seen_);
     ASSERT_TRUE(worker_->Start().ok());
   }
@@ -325,6 +342,71 @@ TEST_F(ActivityWorkerInteropTest, ShutdownCancelsActivitiesStillRunningAfterTheG
   ASSERT_TRUE(root.has_value());
   EXPECT_EQ(root->application_type(), "WorkerShutdown");
   EXPECT_FALSE(root->non_retryable());
+}
+
+TEST_F(ActivityWorkerInteropTest, DescribeShowsAttemptLastFailureAndThrottledHeartbeatDetails) {
+  auto handle = StartTypeScript("runCppActivity", std::string("ReportProgress"), json::array(),
+                                json{{"heartbeatTimeout", "10s"}, {"maximumAttempts", 2}});
+  {
+    std::unique_lock lock(seen_.mutex);
+    ASSERT_TRUE(seen_.changed.wait_for(lock, std::chrono::seconds(30),
+                                       [&] { return seen_.progress_reported; }));
+  }
+  auto description = handle.Describe();
+  {
+    std::lock_guard lock(seen_.mutex);
+    seen_.progress_release = true;
+  }
+  seen_.changed.notify_all();
+  ASSERT_TRUE(description.ok()) << description.error();
+  ASSERT_EQ(description->pending_activities.size(), 1u);
+  const temporal::PendingActivity& pending = description->pending_activities.front();
+  EXPECT_EQ(pending.activity_type, "ReportProgress");
+  EXPECT_EQ(pending.attempt, 2);
+  EXPECT_EQ(pending.maximum_attempts, 2);
+  ASSERT_TRUE(pending.last_failure.has_value());
+  EXPECT_NE(pending.last_failure->message().find("the first attempt fails"), std::string::npos);
+  EXPECT_EQ(pending.last_failure->application_type(), "std::runtime_error");
+  EXPECT_TRUE(pending.scheduled_time.has_value());
+  EXPECT_TRUE(pending.last_started_time.has_value());
+  EXPECT_TRUE(pending.last_heartbeat_time.has_value());
+  // With a 10 s heartbeat timeout the throttle is 8 s: the burst after "hb-0"
+  // must not have reached the server yet.
+  ASSERT_EQ(pending.heartbeat_details.size(), 1u);
+  EXPECT_EQ(temporal::FromPayload<std::string>(pending.heartbeat_details[0]).value(), "hb-0");
+  EXPECT_EQ(pending.last_worker_identity, "cpp-interop-test");
+
+  auto result = handle.GetResult<std::string>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "released");
+}
+
+TEST_F(ActivityWorkerInteropTest,
+       EncodedCommonAttributesHideTheMessageAtRestAndTypeScriptRestoresIt) {
+  auto options = provisio::testing::InteropClientOptions();
+  options.data_converter.SetEncodeCommonAttributes(true);
+  auto encoding_client = temporal::Client::Connect(options);
+  ASSERT_TRUE(encoding_client.ok()) << encoding_client.error();
+  StartWorker({}, &*encoding_client);
+
+  auto handle = StartTypeScript("cppNonRetryable");
+  auto result = handle.GetResult<json>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ((*result)["causeMessage"], "boom");  // restored by the TypeScript SDK
+  EXPECT_EQ((*result)["causeType"], "NonRetryableError");
+
+  auto history = handle.FetchHistory();
+  ASSERT_TRUE(history.ok()) << history.error();
+  bool found = false;
+  for (const auto& event : history->events()) {
+    if (event.event_type() != enums::EVENT_TYPE_ACTIVITY_TASK_FAILED) continue;
+    const auto& failure = event.activity_task_failed_event_attributes().failure();
+    EXPECT_EQ(failure.message(), "Encoded failure");
+    EXPECT_TRUE(failure.has_encoded_attributes());
+    EXPECT_EQ(json::parse(failure.encoded_attributes().data())["message"], "boom");
+    found = true;
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ enum class ErrorCode {
 /// ErrorCodeName returns the stable upper-case name of `code`, e.g. "NOT_FOUND".
 const char* ErrorCodeName(ErrorCode code);
 
-struct Failure;  // temporal/failure.h
+class Failure;  // temporal/failure.h
 
 /// Error is a failed result: a code, a human-readable message and, for errors
 /// that carry a Temporal failure (workflow failed, update failed, ...), that

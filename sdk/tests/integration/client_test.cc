@@ -272,6 +272,69 @@ TEST_F(ClientTest, CodecEncryptsPayloadsAtRestAndAWrongKeyIsAClearError) {
   EXPECT_TRUE(handle->Terminate().ok());
 }
 
+TEST_F(ClientTest, StartOptionsReachTheStartedEvent) {
+  auto options = Unpolled("wf-options");
+  options.run_timeout = std::chrono::minutes(5);
+  options.task_timeout = std::chrono::seconds(7);
+  options.start_delay = std::chrono::seconds(30);
+  temporal::RetryPolicy retry;
+  retry.initial_interval = std::chrono::milliseconds(1500);
+  retry.backoff_coefficient = 3.0;
+  retry.maximum_attempts = 4;
+  retry.non_retryable_error_types = {"ValidationError"};
+  options.retry_policy = retry;
+  auto handle = client_->StartWorkflow("OptionsProbe", options);
+  ASSERT_TRUE(handle.ok()) << handle.error();
+
+  auto history = handle->FetchHistory();
+  ASSERT_TRUE(history.ok()) << history.error();
+  const auto& started = history->events(0).workflow_execution_started_event_attributes();
+  EXPECT_EQ(started.workflow_run_timeout().seconds(), 300);
+  EXPECT_EQ(started.workflow_task_timeout().seconds(), 7);
+  EXPECT_EQ(started.first_workflow_task_backoff().seconds(), 30);
+  EXPECT_EQ(started.identity(), "client-test");
+  auto round_tripped = temporal::RetryPolicy::FromProto(started.retry_policy());
+  EXPECT_EQ(round_tripped.initial_interval, std::chrono::milliseconds(1500));
+  EXPECT_EQ(round_tripped.backoff_coefficient, 3.0);
+  EXPECT_EQ(round_tripped.maximum_attempts, 4);
+  EXPECT_EQ(round_tripped.non_retryable_error_types, std::vector<std::string>{"ValidationError"});
+  // The delayed start has no workflow task scheduled yet.
+  EXPECT_EQ(history->events_size(), 1);
+  EXPECT_TRUE(handle->Terminate().ok());
+}
+
+TEST_F(ClientTest, RejectDuplicateReusePolicyRefusesAClosedId) {
+  auto options = Unpolled("wf-reuse");
+  options.id_reuse_policy = enums::WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE;
+  auto first = client_->StartWorkflow("ReuseProbe", options);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_TRUE(first->Terminate().ok());
+  auto second = client_->StartWorkflow("ReuseProbe", options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code(), ErrorCode::kAlreadyExists) << second.error();
+
+  options.id_reuse_policy = enums::WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE;
+  auto third = client_->StartWorkflow("ReuseProbe", options);
+  ASSERT_TRUE(third.ok()) << third.error();
+  EXPECT_NE(third->run_id(), first->run_id());
+  EXPECT_TRUE(third->Terminate().ok());
+}
+
+TEST_F(ClientTest, MissingRequiredStartOptionsAreInvalidArgument) {
+  temporal::StartWorkflowOptions options;
+  options.task_queue = "tq";
+  auto no_id = client_->StartWorkflow("Probe", options);
+  ASSERT_FALSE(no_id.ok());
+  EXPECT_EQ(no_id.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(no_id.error().message().find("id"), std::string::npos);
+  options.id = UniqueId("wf");
+  options.task_queue.clear();
+  auto no_queue = client_->StartWorkflow("Probe", options);
+  ASSERT_FALSE(no_queue.ok());
+  EXPECT_EQ(no_queue.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(no_queue.error().message().find("task_queue"), std::string::npos);
+}
+
 TEST_F(ClientTest, SignalToAnUnknownWorkflowIsNotFound) {
   auto status = client_->GetHandle(UniqueId("never-started")).Signal("poke");
   ASSERT_FALSE(status.ok());

@@ -80,7 +80,8 @@ class UpdateHandle {
     if constexpr (std::is_void_v<T>) {
       return OkStatus();
     } else {
-      if (payloads.empty()) return FromPayload<T>(Payload());
+      // No payload at all (a workflow returning nothing) reads like binary/null.
+      if (payloads.empty()) return FromPayload<T>(*ToPayload(nullptr));
       return FromPayload<T>(payloads.front());
     }
   }

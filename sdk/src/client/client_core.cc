@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <map>
 #include <random>
 #include <thread>
 
@@ -42,6 +43,58 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   return grpc::CreateCustomChannel(options.target_host, credentials, arguments);
 }
 
+// gRPC aborts the whole process on a metadata entry it finds illegal (it
+// asserts on GRPC_CALL_ERROR_INVALID_METADATA) instead of failing the call, so
+// user-supplied metadata is checked once, at Open. Legal: keys of [a-z0-9-_.];
+// values of printable ASCII, except under "-bin" keys, which gRPC base64-encodes.
+bool IsLegalMetadataKey(const std::string& key) {
+  if (key.empty()) return false;
+  for (char c : key) {
+    const bool legal =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!legal) return false;
+  }
+  return true;
+}
+
+bool IsLegalMetadataValue(const std::string& key, const std::string& value) {
+  if (key.size() > 4 && key.ends_with("-bin")) return true;
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+// NormalizeMetadata lower-cases the header names (HTTP/2 requires it; grpc-go
+// and grpc-js do the same for their users) and rejects what gRPC would abort on.
+Status NormalizeMetadata(ClientOptions* options) {
+  std::map<std::string, std::string> headers;
+  for (const auto& [key, value] : options->headers) {
+    std::string lower = key;
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!IsLegalMetadataKey(lower)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "ClientOptions::headers: illegal header name \"" + key + "\"");
+    }
+    if (!IsLegalMetadataValue(lower, value)) {
+      return Error(ErrorCode::kInvalidArgument, "ClientOptions::headers: the value of \"" + key +
+                                                    "\" has characters other than printable ASCII");
+    }
+    if (!headers.emplace(std::move(lower), value).second) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "ClientOptions::headers: \"" + key + "\" is given twice (names ignore case)");
+    }
+  }
+  options->headers = std::move(headers);
+  if (!IsLegalMetadataValue("authorization", options->api_key)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "ClientOptions::api_key has characters other than printable ASCII");
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 void CallCanceller::CancelAll() {
@@ -74,6 +127,7 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Open(ClientOptions options) {
   if (options.namespace_.empty()) {
     return Error(ErrorCode::kInvalidArgument, "ClientOptions::namespace_ is empty");
   }
+  if (Status metadata = NormalizeMetadata(&options); !metadata) return metadata.error();
   if (options.identity.empty()) options.identity = DefaultIdentity();
   std::shared_ptr<grpc::Channel> channel = MakeChannel(options);
   std::shared_ptr<ClientCore> core(new ClientCore(std::move(options), std::move(channel)));

@@ -47,7 +47,8 @@ struct ClientOptions {
   std::optional<TlsOptions> tls;
   /// api_key, when set, is sent as "authorization: Bearer <api_key>" (Temporal Cloud).
   std::string api_key;
-  /// headers are extra gRPC metadata sent with every call.
+  /// headers are extra gRPC metadata sent with every call. Names are sent
+  /// lower-case; an illegal name or value makes Connect fail with kInvalidArgument.
   std::map<std::string, std::string> headers;
   /// data_converter converts and encodes every payload sent or received.
   DataConverter data_converter = DataConverter::Default();

@@ -1,13 +1,22 @@
 #include "temporal/worker/worker.h"
 
 #include "worker/worker_core.h"
+#include "worker/workflow_worker.h"
 
 namespace temporal {
 
 Worker::Worker(const Client& client, WorkerOptions options)
-    : core_(std::make_unique<detail::WorkerCore>(client.core(), std::move(options))) {}
+    : core_(std::make_unique<detail::WorkerCore>(client.core(), options)),
+      workflows_(std::make_unique<detail::WorkflowWorker>(client.core(), options)) {}
 
-Worker::~Worker() { core_->Shutdown(); }
+Worker::~Worker() { Shutdown(); }
+
+Worker& Worker::RegisterWorkflowFunction(
+    const std::string& name,
+    std::function<workflow::Task<std::vector<Payload>>(std::vector<Payload>)> function) {
+  workflows_->Register(name, std::move(function));
+  return *this;
+}
 
 Worker& Worker::RegisterActivityFunction(const std::string& name,
                                          detail::ActivityFunction function) {
@@ -15,9 +24,17 @@ Worker& Worker::RegisterActivityFunction(const std::string& name,
   return *this;
 }
 
-Status Worker::Start() { return core_->Start(); }
+Status Worker::Start() {
+  if (Status started = core_->Start(/*allow_no_activities=*/!workflows_->empty()); !started)
+    return started;
+  workflows_->Start();
+  return OkStatus();
+}
 
-void Worker::Shutdown() { core_->Shutdown(); }
+void Worker::Shutdown() {
+  workflows_->Shutdown();
+  core_->Shutdown();
+}
 
 Status Worker::Run() {
   if (Status started = Start(); !started) return started;

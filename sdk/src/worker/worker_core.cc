@@ -75,7 +75,7 @@ std::string WorkerCore::RegisteredTypes() const {
   return names;
 }
 
-Status WorkerCore::Start() {
+Status WorkerCore::Start(bool allow_no_activities) {
   if (options_.task_queue.empty())
     return Error(ErrorCode::kInvalidArgument, "WorkerOptions::task_queue is empty");
   if (options_.max_concurrent_activities < 1 || options_.activity_pollers < 1) {
@@ -85,9 +85,13 @@ Status WorkerCore::Start() {
   }
   std::lock_guard lock(mutex_);
   if (started_) return Error(ErrorCode::kFailedPrecondition, "worker already started");
-  if (activities_.empty()) return Error(ErrorCode::kFailedPrecondition, "no activity registered");
+  if (stopping_) return Error(ErrorCode::kFailedPrecondition, "worker already shut down");
+  if (activities_.empty() && !allow_no_activities) {
+    return Error(ErrorCode::kFailedPrecondition, "no workflow or activity registered");
+  }
   started_ = true;
   heartbeats_ = std::make_unique<HeartbeatManager>(client_, options_.identity);
+  if (activities_.empty()) return OkStatus();  // a workflow-only worker
   for (int i = 0; i < options_.activity_pollers; ++i) pollers_.emplace_back([this] { PollLoop(); });
   spdlog::info("worker polling activity task queue {} ({} pollers, up to {} concurrent activities)",
                options_.task_queue, options_.activity_pollers, options_.max_concurrent_activities);
@@ -321,7 +325,12 @@ void WorkerCore::RespondFailed(const std::string& task_token,
 
 void WorkerCore::Shutdown() {
   std::unique_lock lock(mutex_);
-  if (!started_) return;
+  if (!started_) {
+    // Shut down before it started: nothing runs, and it never will.
+    stopping_ = stopped_ = shutdown_complete_ = true;
+    changed_.notify_all();
+    return;
+  }
   if (stopping_) {
     // Another caller is shutting down: wait until it is done.
     changed_.wait(lock, [&] { return shutdown_complete_; });

@@ -31,7 +31,9 @@ class WorkerCore {
   ~WorkerCore();
 
   void Register(const std::string& name, ActivityFunction function);
-  Status Start();
+  /// Start starts the activity pollers (none when no activity is registered
+  /// and `allow_no_activities`: a workflow-only worker).
+  Status Start(bool allow_no_activities = false);
   void Shutdown();
   void WaitUntilShutdown();
   const WorkerOptions& options() const { return options_; }

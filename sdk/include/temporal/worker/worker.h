@@ -1,5 +1,5 @@
 // temporal/worker/worker.h: a Worker polls one task queue and runs the
-// activities registered on it.
+// workflows and activities registered on it.
 //
 // Example:
 //
@@ -32,6 +32,7 @@
 #include "temporal/client/client.h"
 #include "temporal/converter/payload.h"
 #include "temporal/detail/callable_traits.h"
+#include "temporal/detail/workflow_wrapper.h"
 #include "temporal/failure.h"
 #include "temporal/worker/worker_options.h"
 
@@ -39,6 +40,7 @@ namespace temporal {
 
 namespace detail {
 class WorkerCore;
+class WorkflowWorker;
 
 /// ActivityFunction is a registered activity after type erasure: decoded input
 /// payloads in, result payloads out; failures are thrown.
@@ -126,6 +128,16 @@ class Worker {
   /// RegisterActivityFunction registers an already type-erased activity.
   Worker& RegisterActivityFunction(const std::string& name, detail::ActivityFunction function);
 
+  /// RegisterWorkflow registers `function` (returning temporal::workflow::Task<R>)
+  /// under workflow type `name`.
+  template <typename F>
+  Worker& RegisterWorkflow(const std::string& name, F function) {
+    return RegisterWorkflowFunction(name, detail::WrapWorkflow(std::move(function)));
+  }
+  /// RegisterWorkflowFunction registers an already type-erased workflow.
+  Worker& RegisterWorkflowFunction(
+      const std::string& name, std::function<workflow::Task<std::vector<Payload>>(std::vector<Payload>)> function);
+
   /// Start begins polling on background threads. kFailedPrecondition when
   /// nothing is registered or already started; kInvalidArgument on bad options.
   Status Start();
@@ -140,6 +152,7 @@ class Worker {
 
  private:
   std::unique_ptr<detail::WorkerCore> core_;
+  std::unique_ptr<detail::WorkflowWorker> workflows_;
 };
 
 }  // namespace temporal

@@ -22,6 +22,15 @@ struct WorkerOptions {
   /// unreachable) are retried: exponential backoff, capped.
   std::chrono::milliseconds poll_backoff_initial{200};
   std::chrono::milliseconds poll_backoff_maximum{10000};
+  /// workflow_pollers is the number of concurrent PollWorkflowTaskQueue calls
+  /// on the normal queue; one more polls the worker's sticky queue.
+  int workflow_pollers = 1;
+  /// max_cached_workflows bounds the runs kept in memory between tasks (LRU);
+  /// a run not in the cache is rebuilt by replaying its whole history.
+  int max_cached_workflows = 1000;
+  /// sticky_schedule_to_start_timeout: how long the server waits for this
+  /// worker's sticky queue before handing a task to any worker.
+  std::chrono::milliseconds sticky_schedule_to_start_timeout{5000};
   /// identity overrides the client's identity for this worker's tasks.
   std::string identity;
 };

@@ -1,0 +1,317 @@
+// temporal/workflow/workflow.h: what workflow code may call.
+//
+// Workflow code must be deterministic: given the same history it must issue the
+// same commands in the same order. Everything here is safe to call from
+// workflow code; everything outside it (threads, clocks, random devices, I/O,
+// static mutable state) is not. See docs/determinism.md.
+//
+// A complete workflow:
+//
+//   namespace wf = temporal::workflow;
+//
+//   wf::Task<std::string> Provision(std::string application) {
+//     wf::ActivityOptions options;
+//     options.start_to_close_timeout = std::chrono::minutes(5);
+//     options.heartbeat_timeout = std::chrono::seconds(10);
+//     std::optional<std::string> region;
+//     wf::SetSignalHandler("approve", [&](std::string chosen) { region = chosen; });
+//     wf::SetQueryHandler("state", [&] { return region ? "approved" : "waiting"; });
+//     if (!co_await wf::WaitCondition([&] { return region.has_value(); }, std::chrono::minutes(2)))
+//     {
+//       throw temporal::ApplicationFailure("not approved in time", "ApprovalTimeout", true);
+//     }
+//     co_return co_await wf::ExecuteActivity<std::string>("CreateStack", options, application,
+//     *region);
+//   }
+//
+//   worker.RegisterWorkflow("Provision", Provision);
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "temporal/common/retry_policy.h"
+#include "temporal/converter/payload.h"
+#include "temporal/detail/callable_traits.h"
+#include "temporal/failure.h"
+#include "temporal/workflow/cancellation_scope.h"
+#include "temporal/workflow/future.h"
+#include "temporal/workflow/task.h"
+
+namespace temporal::workflow {
+
+/// ActivityCancellationType says what cancelling a scheduled activity means.
+enum class ActivityCancellationType {
+  /// Ask the server to cancel and resume the workflow at once (default).
+  kTryCancel,
+  /// Ask the server to cancel and wait until the activity reports back.
+  kWaitCancellationCompleted,
+  /// Resume at once and tell the server nothing; the activity runs on.
+  kAbandon,
+};
+
+/// ActivityOptions configures ExecuteActivity. At least one of
+/// start_to_close_timeout and schedule_to_close_timeout is required.
+struct ActivityOptions {
+  /// task_queue defaults to the workflow's own task queue.
+  std::string task_queue;
+  std::optional<std::chrono::milliseconds> schedule_to_close_timeout;
+  std::optional<std::chrono::milliseconds> schedule_to_start_timeout;
+  std::optional<std::chrono::milliseconds> start_to_close_timeout;
+  std::optional<std::chrono::milliseconds> heartbeat_timeout;
+  std::optional<RetryPolicy> retry_policy;
+  ActivityCancellationType cancellation_type = ActivityCancellationType::kTryCancel;
+  /// activity_id defaults to the command's sequence number.
+  std::string activity_id;
+};
+
+/// WorkflowInfo describes the running workflow.
+struct WorkflowInfo {
+  std::string namespace_;
+  std::string workflow_id;
+  std::string run_id;
+  std::string first_execution_run_id;
+  std::string continued_execution_run_id;
+  std::string workflow_type;
+  std::string task_queue;
+  int attempt = 1;
+  std::chrono::system_clock::time_point start_time;
+};
+
+/// FailureError is thrown into workflow code when an activity fails (after its
+/// retries), times out or is cancelled: failure() is an ActivityFailure whose
+/// cause says why. Left uncaught it fails the workflow with that failure.
+class FailureError : public std::exception {
+ public:
+  explicit FailureError(Failure failure);
+  const char* what() const noexcept override { return what_.c_str(); }
+  const Failure& failure() const { return failure_; }
+
+ private:
+  Failure failure_;
+  std::string what_;
+};
+
+/// ContinueAsNewOptions changes what the next run gets; empty = the same as now.
+struct ContinueAsNewOptions {
+  std::string workflow_type;
+  std::string task_queue;
+  std::optional<std::chrono::milliseconds> run_timeout;
+  std::optional<std::chrono::milliseconds> task_timeout;
+};
+
+/// ContinueAsNewRequest is what ContinueAsNew throws; the engine turns it into
+/// the ContinueAsNewWorkflowExecution command. Do not catch it.
+struct ContinueAsNewRequest {
+  std::vector<Payload> arguments;
+  ContinueAsNewOptions options;
+};
+
+namespace detail {
+using PayloadsCallback = std::function<void(std::vector<Payload> result, std::exception_ptr error)>;
+void ScheduleActivity(const std::string& activity_type, const ActivityOptions& options,
+                      std::vector<Payload> arguments, PayloadsCallback on_done);
+using SignalFunction = std::function<void(const std::vector<Payload>&)>;
+void SetSignalHandlerPayloads(const std::string& name, SignalFunction handler);
+using QueryFunction = std::function<std::vector<Payload>(const std::vector<Payload>&)>;
+void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler);
+Future<bool> WaitConditionImpl(std::function<bool()> predicate,
+                               std::optional<std::chrono::milliseconds> timeout);
+[[noreturn]] void ThrowDataConversion(const std::string& what, const Error& error);
+
+template <typename Tuple>
+struct DecodeTuple;
+template <typename... Args>
+struct DecodeTuple<std::tuple<Args...>> {
+  static Result<std::tuple<Args...>> From(const std::vector<Payload>& input) {
+    return FromPayloads<Args...>(input);
+  }
+};
+}  // namespace detail
+
+/// Info returns the running workflow's description.
+const WorkflowInfo& Info();
+/// Now returns the workflow's clock: the start time of the current workflow
+/// task, the same on every replay.
+std::chrono::system_clock::time_point Now();
+/// IsReplaying tells whether the code is re-running recorded history.
+bool IsReplaying();
+/// Random returns a deterministic pseudo-random number (seeded from the run id).
+std::uint64_t Random();
+/// NewUuid returns a deterministic version-4 UUID string.
+std::string NewUuid();
+/// LogInfo / LogWarning log through the SDK logger, silently during replay.
+void LogInfo(std::string_view message);
+void LogWarning(std::string_view message);
+
+/// Sleep is a durable timer: the Future resolves after `duration` of
+/// workflow time, or throws CanceledFailure when its scope is cancelled.
+Future<void> Sleep(std::chrono::milliseconds duration);
+
+/// WaitCondition resolves true once `predicate` holds (re-checked whenever
+/// workflow state may have changed), or false when `timeout` passes first.
+inline Future<bool> WaitCondition(std::function<bool()> predicate,
+                                  std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+  return detail::WaitConditionImpl(std::move(predicate), timeout);
+}
+
+/// ExecuteActivity schedules activity `activity_type` with `args`; the Future
+/// gives its result as T, or throws FailureError.
+template <typename T, typename... Args>
+Future<T> ExecuteActivity(const std::string& activity_type, const ActivityOptions& options,
+                          const Args&... args) {
+  auto state = std::make_shared<typename Future<T>::State>();
+  Result<std::vector<Payload>> payloads = ToPayloads(args...);
+  if (!payloads) {
+    state->SetException(std::make_exception_ptr(ApplicationFailure(
+        "activity " + activity_type + ": cannot encode arguments: " + payloads.error().message(),
+        "DataConversionError", true)));
+    return Future<T>(state);
+  }
+  detail::ScheduleActivity(
+      activity_type, options, std::move(*payloads),
+      [state, activity_type](std::vector<Payload> result, std::exception_ptr error) {
+        if (error) {
+          state->SetException(error);
+          return;
+        }
+        if constexpr (std::is_void_v<T>) {
+          state->SetValue(detail::Unit{});
+        } else {
+          Result<T> value =
+              result.empty() ? FromPayload<T>(*ToPayload(nullptr)) : FromPayload<T>(result.front());
+          if (value) {
+            state->SetValue(std::move(*value));
+          } else {
+            state->SetException(std::make_exception_ptr(ApplicationFailure(
+                "activity " + activity_type + ": cannot decode result: " + value.error().message(),
+                "DataConversionError", true)));
+          }
+        }
+      });
+  return Future<T>(state);
+}
+
+/// SetSignalHandler handles signal `name`: `handler` takes the signal's
+/// arguments (decoded) and returns void or Task<void> (then it runs as its own
+/// coroutine). Signals that arrived before the handler existed are delivered
+/// to it at once, in order.
+template <typename F>
+void SetSignalHandler(const std::string& name, F handler) {
+  using Traits = temporal::detail::CallableTraits<F>;
+  using Arguments = typename temporal::detail::DecayedTuple<typename Traits::Parameters>::type;
+  detail::SetSignalHandlerPayloads(
+      name, [handler = std::move(handler), name](const std::vector<Payload>& input) {
+        auto arguments = detail::DecodeTuple<Arguments>::From(input);
+        if (!arguments) detail::ThrowDataConversion("signal " + name, arguments.error());
+        if constexpr (std::is_void_v<typename Traits::Return>) {
+          std::apply(handler, std::move(*arguments));
+        } else {
+          Task<void> task = std::apply(handler, std::move(*arguments));
+          auto* runtime = detail::Runtime::Current();
+          auto handle = task.handle();
+          auto* owned = new Task<void>(std::move(task));
+          runtime->Spawn(
+              handle, [owned] { delete owned; }, runtime->CurrentScope());
+        }
+      });
+}
+
+/// SetQueryHandler answers query `name` with `handler`'s return value. Query
+/// handlers must not change workflow state or await anything.
+template <typename F>
+void SetQueryHandler(const std::string& name, F handler) {
+  using Traits = temporal::detail::CallableTraits<F>;
+  using Arguments = typename temporal::detail::DecayedTuple<typename Traits::Parameters>::type;
+  detail::SetQueryHandlerPayloads(
+      name, [handler = std::move(handler), name](const std::vector<Payload>& input) {
+        auto arguments = detail::DecodeTuple<Arguments>::From(input);
+        if (!arguments) detail::ThrowDataConversion("query " + name, arguments.error());
+        auto result = ToPayloads(std::apply(handler, std::move(*arguments)));
+        if (!result) detail::ThrowDataConversion("query " + name + " result", result.error());
+        return std::move(*result);
+      });
+}
+
+/// Spawn starts `task` as its own coroutine in the current scope and returns its Future.
+template <typename T>
+Future<T> Spawn(Task<T> task) {
+  auto state = std::make_shared<typename Future<T>::State>();
+  auto driver = [](Task<T> inner, std::shared_ptr<typename Future<T>::State> out) -> Task<void> {
+    try {
+      if constexpr (std::is_void_v<T>) {
+        co_await std::move(inner);
+        out->SetValue(detail::Unit{});
+      } else {
+        out->SetValue(co_await std::move(inner));
+      }
+    } catch (...) {
+      out->SetException(std::current_exception());
+    }
+  }(std::move(task), state);
+  auto* runtime = detail::Runtime::Current();
+  auto handle = driver.handle();
+  auto* owned = new Task<void>(std::move(driver));
+  runtime->Spawn(
+      handle, [owned] { delete owned; }, runtime->CurrentScope());
+  return Future<T>(state);
+}
+
+/// WhenAll waits for every future (all already running) and returns their values in order.
+template <typename T>
+Task<std::vector<T>> WhenAll(std::vector<Future<T>> futures) {
+  std::vector<T> values;
+  values.reserve(futures.size());
+  for (auto& future : futures) values.push_back(co_await future);
+  co_return values;
+}
+inline Task<void> WhenAll(std::vector<Future<void>> futures) {
+  for (auto& future : futures) co_await future;
+}
+
+/// WhenAny resolves with the index of the first future to finish (in
+/// deterministic order when several finish in the same workflow task).
+template <typename T>
+Future<std::size_t> WhenAny(const std::vector<Future<T>>& futures) {
+  auto state = std::make_shared<detail::FutureState<std::size_t>>();
+  for (std::size_t i = 0; i < futures.size(); ++i) {
+    futures[i].state()->OnReady([state, i] { state->SetValue(i); });
+  }
+  return Future<std::size_t>(state);
+}
+
+/// ContinueAsNew ends this run and starts a new one with `args` (and the same
+/// workflow type and task queue). It throws; code after it does not run.
+template <typename... Args>
+[[noreturn]] void ContinueAsNew(const Args&... args) {
+  Result<std::vector<Payload>> payloads = ToPayloads(args...);
+  if (!payloads) detail::ThrowDataConversion("continue-as-new arguments", payloads.error());
+  throw ContinueAsNewRequest{std::move(*payloads), {}};
+}
+
+template <typename T>
+Future<T> CancellationScope::Run(Task<T> task) {
+  auto* runtime = detail::Runtime::Current();
+  detail::CancellationScopeState* previous = runtime->CurrentScope();
+  runtime->SetCurrentScope(state_.get());
+  Future<T> future = Spawn(std::move(task));
+  runtime->SetCurrentScope(previous);
+  return future;
+}
+
+template <typename F>
+auto CancellationScope::RunOperation(F&& operation) -> decltype(operation()) {
+  auto* runtime = detail::Runtime::Current();
+  detail::CancellationScopeState* previous = runtime->CurrentScope();
+  runtime->SetCurrentScope(state_.get());
+  auto result = operation();
+  runtime->SetCurrentScope(previous);
+  return result;
+}
+
+}  // namespace temporal::workflow

@@ -1,0 +1,135 @@
+// The free functions of temporal/workflow/workflow.h: each forwards to the
+// workflow instance running on this thread.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "temporal/workflow/workflow.h"
+#include "workflow/workflow_instance.h"
+
+namespace temporal::workflow {
+namespace {
+
+detail::WorkflowInstance& Instance() {
+  auto* instance = dynamic_cast<detail::WorkflowInstance*>(detail::Runtime::Current());
+  if (instance == nullptr) {
+    // Calling workflow APIs from outside workflow code (another thread, a
+    // static initializer) is a programming error that must not go unnoticed.
+    throw std::logic_error("temporal::workflow API called outside workflow code");
+  }
+  return *instance;
+}
+
+}  // namespace
+
+FailureError::FailureError(Failure failure)
+    : failure_(std::move(failure)), what_(failure_.ToString()) {}
+
+namespace detail {
+
+void ScheduleActivity(const std::string& activity_type, const ActivityOptions& options,
+                      std::vector<Payload> arguments, PayloadsCallback on_done) {
+  Instance().StartActivity(activity_type, options, std::move(arguments), std::move(on_done));
+}
+
+void SetSignalHandlerPayloads(const std::string& name, SignalFunction handler) {
+  Instance().SetSignalHandler(name, std::move(handler));
+}
+
+void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler) {
+  Instance().SetQueryHandler(name, std::move(handler));
+}
+
+Future<bool> WaitConditionImpl(std::function<bool()> predicate,
+                               std::optional<std::chrono::milliseconds> timeout) {
+  return Instance().WaitCondition(std::move(predicate), timeout);
+}
+
+void ThrowDataConversion(const std::string& what, const Error& error) {
+  throw ApplicationFailure(what + ": " + error.message(), "DataConversionError",
+                           /*non_retryable=*/true);
+}
+
+CancellationScopeState::~CancellationScopeState() = default;
+
+void CancellationScopeState::Cancel() {
+  if (cancelled) return;
+  cancelled = true;
+  auto pending = callbacks;  // callbacks may start new work in other scopes
+  for (auto& [id, callback] : pending) callback();
+  for (CancellationScopeState* child : children) child->Cancel();
+}
+
+int CancellationScopeState::OnCancel(std::function<void()> callback) {
+  const int id = next_callback_id++;
+  callbacks.emplace_back(id, std::move(callback));
+  return id;
+}
+
+void CancellationScopeState::RemoveCallback(int id) {
+  for (auto it = callbacks.begin(); it != callbacks.end(); ++it) {
+    if (it->first == id) {
+      callbacks.erase(it);
+      return;
+    }
+  }
+}
+
+}  // namespace detail
+
+const WorkflowInfo& Info() { return Instance().info(); }
+std::chrono::system_clock::time_point Now() { return Instance().now(); }
+bool IsReplaying() { return Instance().replaying(); }
+std::uint64_t Random() { return Instance().NextRandom(); }
+
+std::string NewUuid() {
+  auto& instance = Instance();
+  std::uint64_t a = instance.NextRandom(), b = instance.NextRandom();
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx",
+                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
+                static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buffer;
+}
+
+void LogInfo(std::string_view message) {
+  auto& instance = Instance();
+  if (instance.replaying()) return;
+  spdlog::info("workflow {} ({}): {}", instance.info().workflow_id, instance.info().workflow_type,
+               message);
+}
+
+void LogWarning(std::string_view message) {
+  auto& instance = Instance();
+  if (instance.replaying()) return;
+  spdlog::warn("workflow {} ({}): {}", instance.info().workflow_id, instance.info().workflow_type,
+               message);
+}
+
+Future<void> Sleep(std::chrono::milliseconds duration) { return Instance().StartTimer(duration); }
+
+CancellationScope::CancellationScope()
+    : state_(std::make_shared<detail::CancellationScopeState>()) {
+  auto& instance = Instance();
+  state_->parent = instance.CurrentScope();
+  if (state_->parent != nullptr) {
+    state_->parent->children.push_back(state_.get());
+    state_->cancelled = state_->parent->cancelled;
+  }
+  instance.KeepAlive(state_);
+}
+
+CancellationScope CancellationScope::Detached() {
+  auto state = std::make_shared<detail::CancellationScopeState>();
+  Instance().KeepAlive(state);
+  return CancellationScope(std::move(state));
+}
+
+void CancellationScope::Cancel() { state_->Cancel(); }
+
+bool CancellationScope::IsCancelled() const { return state_->cancelled; }
+
+}  // namespace temporal::workflow

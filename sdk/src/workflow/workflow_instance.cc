@@ -1,0 +1,580 @@
+#include "workflow/workflow_instance.h"
+
+#include <functional>
+
+#include "common/proto_time.h"
+
+namespace temporal::workflow::detail {
+namespace {
+
+namespace enums = temporal::api::enums::v1;
+using temporal::api::failure::v1::Failure;
+
+thread_local Runtime* current_runtime = nullptr;
+
+// Sets the thread's current runtime for a scope (the engine's entry points).
+class RuntimeGuard {
+ public:
+  explicit RuntimeGuard(Runtime* runtime) : previous_(current_runtime) {
+    current_runtime = runtime;
+  }
+  ~RuntimeGuard() { current_runtime = previous_; }
+
+ private:
+  Runtime* previous_;
+};
+
+// The event type that records a command of `type` in history.
+enums::EventType EventTypeForCommand(enums::CommandType type) {
+  switch (type) {
+    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      return enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+    case enums::COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
+      return enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED;
+    case enums::COMMAND_TYPE_START_TIMER:
+      return enums::EVENT_TYPE_TIMER_STARTED;
+    case enums::COMMAND_TYPE_CANCEL_TIMER:
+      return enums::EVENT_TYPE_TIMER_CANCELED;
+    case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+    case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
+    case enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED;
+    case enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
+    case enums::COMMAND_TYPE_RECORD_MARKER:
+      return enums::EVENT_TYPE_MARKER_RECORDED;
+    default:
+      return enums::EVENT_TYPE_UNSPECIFIED;
+  }
+}
+
+bool IsCommandEvent(enums::EventType type) {
+  switch (type) {
+    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
+    case enums::EVENT_TYPE_TIMER_STARTED:
+    case enums::EVENT_TYPE_TIMER_CANCELED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+    case enums::EVENT_TYPE_MARKER_RECORDED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::uint64_t SeedFrom(const std::string& run_id) {
+  // FNV-1a: stable across platforms and releases, unlike std::hash.
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : run_id) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// Whether a failure (or any of its causes) is a cancellation.
+bool IsCancellation(const Failure& failure) {
+  for (const Failure* f = &failure; f != nullptr; f = f->has_cause() ? &f->cause() : nullptr) {
+    if (f->has_canceled_failure_info()) return true;
+  }
+  return false;
+}
+
+Failure UnexpectedFailure(const std::string& message) {
+  Failure failure;
+  failure.set_message(message);
+  failure.set_source("CppSDK");
+  failure.mutable_application_failure_info()->set_type("WorkflowTaskError");
+  return failure;
+}
+
+Task<void> RunRoot(Task<std::vector<Payload>> main, std::optional<std::vector<Payload>>* result,
+                   std::exception_ptr* error, bool* done) {
+  try {
+    *result = co_await std::move(main);
+  } catch (...) {
+    *error = std::current_exception();
+  }
+  *done = true;
+}
+
+}  // namespace
+
+Runtime* Runtime::Current() { return current_runtime; }
+
+WorkflowInstance::WorkflowInstance(WorkflowFunction function, std::string namespace_,
+                                   std::string workflow_id, std::string run_id,
+                                   DataConverter converter)
+    : function_(std::move(function)),
+      converter_(std::move(converter)),
+      random_(SeedFrom(run_id)),
+      root_scope_(std::make_shared<CancellationScopeState>()) {
+  info_.namespace_ = std::move(namespace_);
+  info_.workflow_id = std::move(workflow_id);
+  info_.run_id = std::move(run_id);
+  current_scope_ = root_scope_.get();
+}
+
+WorkflowInstance::~WorkflowInstance() {
+  // Coroutine frames go first (their locals may refer to machines and scopes).
+  for (SpawnedTask& task : spawned_) task.destroy();
+  spawned_.clear();
+  root_ = Task<void>();
+}
+
+void WorkflowInstance::Schedule(std::coroutine_handle<> handle, CancellationScopeState* scope) {
+  ready_.push_back({handle, scope});
+}
+
+void WorkflowInstance::Spawn(std::coroutine_handle<> handle, std::function<void()> destroy,
+                             CancellationScopeState* scope) {
+  spawned_.push_back({handle, std::move(destroy)});
+  ready_.push_back({handle, scope});
+}
+
+Status WorkflowInstance::EncodeCommandPayloads(Command* command) const {
+  switch (command->command_type()) {
+    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      return converter_.EncodePayloads(
+          command->mutable_schedule_activity_task_command_attributes()->mutable_input());
+    case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return converter_.EncodePayloads(
+          command->mutable_complete_workflow_execution_command_attributes()->mutable_result());
+    case enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return converter_.EncodeFailure(
+          command->mutable_fail_workflow_execution_command_attributes()->mutable_failure());
+    case enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      return converter_.EncodePayloads(
+          command->mutable_cancel_workflow_execution_command_attributes()->mutable_details());
+    case enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+      return converter_.EncodePayloads(
+          command->mutable_continue_as_new_workflow_execution_command_attributes()
+              ->mutable_input());
+    default:
+      return OkStatus();
+  }
+}
+
+void WorkflowInstance::AddCommand(Command command, CommandMachine* machine) {
+  commands_.push_back({std::move(command), machine, false, batch_});
+}
+
+bool WorkflowInstance::RemoveUnsentCommand(CommandMachine* machine) {
+  for (auto it = commands_.begin(); it != commands_.end(); ++it) {
+    if (it->machine == machine && !it->sent) {
+      commands_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Command> WorkflowInstance::TakeNewCommands() {
+  std::vector<Command> out;
+  for (CommandEntry& entry : commands_) {
+    if (entry.sent) continue;
+    entry.sent = true;
+    Command command = entry.command;
+    if (Status encoded = EncodeCommandPayloads(&command); !encoded) {
+      throw WorkflowTaskError{
+          enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          UnexpectedFailure("cannot encode command payloads: " + encoded.error().ToString())};
+    }
+    out.push_back(std::move(command));
+  }
+  return out;
+}
+
+void WorkflowInstance::ApplyEvents(const google::protobuf::RepeatedPtrField<HistoryEvent>& events) {
+  RuntimeGuard guard(this);
+  for (int i = 0; i < events.size(); ++i) {
+    const HistoryEvent& event = events[i];
+    last_event_id_ = event.event_id();
+    const enums::EventType type = event.event_type();
+    if (IsCommandEvent(type)) {
+      MatchCommandEvent(event);
+      continue;
+    }
+    switch (type) {
+      case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        OnStarted(event);
+        break;
+      case enums::EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+        const bool has_next = i + 1 < events.size();
+        const enums::EventType next =
+            has_next ? events[i + 1].event_type() : enums::EVENT_TYPE_UNSPECIFIED;
+        // A task that failed or timed out never happened as far as the
+        // workflow is concerned: its events are seen by the next attempt.
+        if (next == enums::EVENT_TYPE_WORKFLOW_TASK_FAILED ||
+            next == enums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+          break;
+        RunWorkflowTask(event, /*replaying=*/has_next);
+        break;
+      }
+      case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED:
+      case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+      case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        std::int64_t scheduled_id = 0;
+        if (event.has_activity_task_started_event_attributes()) {
+          scheduled_id = event.activity_task_started_event_attributes().scheduled_event_id();
+        } else if (event.has_activity_task_completed_event_attributes()) {
+          scheduled_id = event.activity_task_completed_event_attributes().scheduled_event_id();
+        } else if (event.has_activity_task_failed_event_attributes()) {
+          scheduled_id = event.activity_task_failed_event_attributes().scheduled_event_id();
+        } else if (event.has_activity_task_timed_out_event_attributes()) {
+          scheduled_id = event.activity_task_timed_out_event_attributes().scheduled_event_id();
+        } else if (event.has_activity_task_canceled_event_attributes()) {
+          scheduled_id = event.activity_task_canceled_event_attributes().scheduled_event_id();
+        }
+        auto it = activities_by_scheduled_id_.find(scheduled_id);
+        if (it == activities_by_scheduled_id_.end()) {
+          throw NondeterminismError(event.event_id(), enums::EventType_Name(type) +
+                                                          " for scheduled event " +
+                                                          std::to_string(scheduled_id) +
+                                                          ", which the workflow never scheduled");
+        }
+        it->second->OnResultEvent(event);
+        break;
+      }
+      case enums::EVENT_TYPE_TIMER_FIRED: {
+        const std::string& timer_id = event.timer_fired_event_attributes().timer_id();
+        auto it = timers_.find(timer_id);
+        if (it == timers_.end()) {
+          throw NondeterminismError(
+              event.event_id(), "timer " + timer_id + " fired, which the workflow never started");
+        }
+        it->second->OnFired(event);
+        break;
+      }
+      case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+        const auto& attributes = event.workflow_execution_signaled_event_attributes();
+        std::vector<Payload> input(attributes.input().payloads().begin(),
+                                   attributes.input().payloads().end());
+        if (Status decoded = converter_.DecodePayloads(&input); !decoded) {
+          throw WorkflowTaskError{
+              enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+              UnexpectedFailure("signal " + attributes.signal_name() +
+                                ": payloads do not decode: " + decoded.error().ToString())};
+        }
+        DeliverSignal(attributes.signal_name(), std::move(input));
+        break;
+      }
+      case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+        cancel_requested_ = true;
+        root_scope_->Cancel();
+        break;
+      default:
+        // WorkflowTaskScheduled/Completed/Failed/TimedOut and events this SDK
+        // does not act on (yet) change nothing in the workflow's state.
+        break;
+    }
+  }
+}
+
+void WorkflowInstance::OnStarted(const HistoryEvent& event) {
+  const auto& attributes = event.workflow_execution_started_event_attributes();
+  info_.workflow_type = attributes.workflow_type().name();
+  info_.task_queue = attributes.task_queue().name();
+  info_.attempt = attributes.attempt();
+  info_.first_execution_run_id = attributes.first_execution_run_id();
+  info_.continued_execution_run_id = attributes.continued_execution_run_id();
+  info_.start_time = temporal::detail::ToTimePoint(event.event_time());
+  input_.assign(attributes.input().payloads().begin(), attributes.input().payloads().end());
+  if (Status decoded = converter_.DecodePayloads(&input_); !decoded) {
+    throw WorkflowTaskError{
+        enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+        UnexpectedFailure("workflow input does not decode: " + decoded.error().ToString())};
+  }
+}
+
+void WorkflowInstance::MatchCommandEvent(const HistoryEvent& event) {
+  if (commands_.empty()) {
+    throw NondeterminismError(event.event_id(), "history has " +
+                                                    enums::EventType_Name(event.event_type()) +
+                                                    " but the workflow issued no matching command");
+  }
+  CommandEntry entry = std::move(commands_.front());
+  const enums::EventType expected = EventTypeForCommand(entry.command.command_type());
+  if (expected != event.event_type()) {
+    throw NondeterminismError(event.event_id(),
+                              "history has " + enums::EventType_Name(event.event_type()) +
+                                  " where the workflow issued " +
+                                  enums::CommandType_Name(entry.command.command_type()) + " for " +
+                                  entry.machine->Describe());
+  }
+  commands_.pop_front();
+  entry.machine->OnCommandEvent(event);
+  if (event.event_type() == enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+    activities_by_scheduled_id_[event.event_id()] = static_cast<ActivityMachine*>(entry.machine);
+  }
+}
+
+void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replaying) {
+  // Every command issued by the previous task must have been matched by now.
+  // Every command issued by an earlier task run must have been matched by
+  // now; commands issued while this task's events were applied are its own.
+  if (!commands_.empty() && commands_.front().batch < batch_) {
+    const CommandEntry& entry = commands_.front();
+    throw NondeterminismError(started.event_id(),
+                              "the workflow issued " +
+                                  enums::CommandType_Name(entry.command.command_type()) + " for " +
+                                  entry.machine->Describe() + ", which history does not record");
+  }
+  replaying_ = replaying;
+  now_ = temporal::detail::ToTimePoint(started.event_time());
+  last_started_event_id_ = started.event_id();
+  if (!root_started_) {
+    root_started_ = true;
+    root_ = RunRoot(function_(input_), &root_result_, &root_error_, &root_done_);
+    ready_.push_back({root_.handle(), root_scope_.get()});
+  }
+  RunUntilBlocked();
+  if (handler_error_) {
+    std::exception_ptr error = std::exchange(handler_error_, nullptr);
+    if (!root_done_) {
+      // A failing signal handler fails the workflow like the main coroutine would.
+      root_done_ = true;
+      root_error_ = error;
+    }
+  }
+  if (root_done_ && completion_ == nullptr) IssueCompletion();
+  ++batch_;
+}
+
+void WorkflowInstance::RunUntilBlocked() {
+  do {
+    while (!ready_.empty()) {
+      Ready next = ready_.front();
+      ready_.pop_front();
+      current_scope_ = next.scope != nullptr ? next.scope : root_scope_.get();
+      next.handle.resume();
+    }
+  } while (CheckConditions());
+  current_scope_ = root_scope_.get();
+}
+
+bool WorkflowInstance::CheckConditions() {
+  bool resolved = false;
+  for (std::size_t i = 0; i < conditions_.size();) {
+    Condition& condition = conditions_[i];
+    if (condition.state->ready()) {
+      conditions_.erase(conditions_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    if (condition.predicate()) {
+      auto state = condition.state;
+      TimerMachine* timer = condition.timer;
+      conditions_.erase(conditions_.begin() + static_cast<std::ptrdiff_t>(i));
+      state->SetValue(true);
+      if (timer != nullptr &&
+          (timer->state() == TimerState::kCreated || timer->state() == TimerState::kStarted)) {
+        timer->Cancel();
+      }
+      resolved = true;
+      continue;
+    }
+    ++i;
+  }
+  return resolved;
+}
+
+void WorkflowInstance::IssueCompletion() {
+  Command command;
+  if (!root_error_) {
+    command.set_command_type(enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
+    auto* result =
+        command.mutable_complete_workflow_execution_command_attributes()->mutable_result();
+    for (Payload& payload : *root_result_) *result->add_payloads() = std::move(payload);
+  } else {
+    try {
+      std::rethrow_exception(root_error_);
+    } catch (const ContinueAsNewRequest& request) {
+      command.set_command_type(enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
+      auto* attributes = command.mutable_continue_as_new_workflow_execution_command_attributes();
+      attributes->mutable_workflow_type()->set_name(request.options.workflow_type.empty()
+                                                        ? info_.workflow_type
+                                                        : request.options.workflow_type);
+      attributes->mutable_task_queue()->set_name(
+          request.options.task_queue.empty() ? info_.task_queue : request.options.task_queue);
+      for (const Payload& payload : request.arguments)
+        *attributes->mutable_input()->add_payloads() = payload;
+      if (request.options.run_timeout) {
+        temporal::detail::SetDuration(attributes->mutable_workflow_run_timeout(),
+                                      *request.options.run_timeout);
+      }
+      if (request.options.task_timeout) {
+        temporal::detail::SetDuration(attributes->mutable_workflow_task_timeout(),
+                                      *request.options.task_timeout);
+      }
+    } catch (const FailureError& error) {
+      if (cancel_requested_ && IsCancellation(error.failure().proto())) {
+        command.set_command_type(enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
+      } else {
+        command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
+        *command.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
+            error.failure().proto();
+      }
+    } catch (const CanceledFailure& canceled) {
+      if (cancel_requested_) {
+        command.set_command_type(enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
+        for (const Payload& payload : canceled.details()) {
+          *command.mutable_cancel_workflow_execution_command_attributes()
+               ->mutable_details()
+               ->add_payloads() = payload;
+        }
+      } else {
+        command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
+        *command.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
+            canceled.ToProto();
+      }
+    } catch (const ApplicationFailure& failure) {
+      command.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
+      *command.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
+          failure.ToProto();
+    } catch (...) {
+      // Any other exception is a bug in the workflow or the SDK: fail the
+      // task so the server retries it (a fixed deployment can continue),
+      // as the official SDKs do. The run must be re-created from history.
+      Failure failure = FailureFromException(std::current_exception());
+      root_done_ = false;
+      throw WorkflowTaskError{enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                              failure};
+    }
+  }
+  auto machine = std::make_unique<CompletionMachine>(*this, std::move(command));
+  completion_ = machine.get();
+  machines_.push_back(std::move(machine));
+}
+
+void WorkflowInstance::DeliverSignal(const std::string& name, std::vector<Payload> input) {
+  auto handler = signal_handlers_.find(name);
+  if (handler == signal_handlers_.end()) {
+    buffered_signals_[name].push_back(std::move(input));
+    return;
+  }
+  try {
+    handler->second(input);
+  } catch (...) {
+    ReportHandlerFailure(std::current_exception());
+  }
+}
+
+void WorkflowInstance::ReportHandlerFailure(std::exception_ptr error) {
+  if (!handler_error_) handler_error_ = std::move(error);
+}
+
+void WorkflowInstance::SetSignalHandler(const std::string& name, SignalFunction handler) {
+  signal_handlers_[name] = std::move(handler);
+  auto buffered = buffered_signals_.find(name);
+  if (buffered == buffered_signals_.end()) return;
+  std::deque<std::vector<Payload>> pending = std::move(buffered->second);
+  buffered_signals_.erase(buffered);
+  for (auto& input : pending) DeliverSignal(name, std::move(input));
+}
+
+void WorkflowInstance::SetQueryHandler(const std::string& name, QueryFunction handler) {
+  query_handlers_[name] = std::move(handler);
+}
+
+Result<std::vector<Payload>> WorkflowInstance::Query(const std::string& name,
+                                                     std::vector<Payload> arguments) {
+  RuntimeGuard guard(this);
+  auto handler = query_handlers_.find(name);
+  if (handler == query_handlers_.end()) {
+    std::string known;
+    for (const auto& [known_name, unused] : query_handlers_)
+      known += (known.empty() ? "" : ", ") + known_name;
+    return Error(ErrorCode::kQueryFailed,
+                 "unknown query type '" + name +
+                     "'; this workflow handles: " + (known.empty() ? "(none)" : known));
+  }
+  if (Status decoded = converter_.DecodePayloads(&arguments); !decoded) return decoded.error();
+  try {
+    std::vector<Payload> answer = handler->second(arguments);
+    if (Status encoded = converter_.EncodePayloads(&answer); !encoded) return encoded.error();
+    return answer;
+  } catch (const std::exception& error) {
+    return Error(ErrorCode::kQueryFailed, "query " + name + " failed: " + error.what());
+  }
+}
+
+TimerMachine* WorkflowInstance::NewTimer(std::chrono::milliseconds duration) {
+  CancellationScopeState* scope = current_scope_;
+  if (scope->cancelled) return nullptr;
+  auto machine = std::make_unique<TimerMachine>(*this, std::to_string(next_timer_seq_++), duration);
+  TimerMachine* timer = machine.get();
+  timers_[timer->timer_id()] = timer;
+  machines_.push_back(std::move(machine));
+  scope->OnCancel([timer] { timer->Cancel(); });
+  return timer;
+}
+
+Future<void> WorkflowInstance::StartTimer(std::chrono::milliseconds duration) {
+  TimerMachine* timer = NewTimer(duration);
+  if (timer == nullptr) {
+    Future<void> cancelled;
+    cancelled.state()->SetException(
+        std::make_exception_ptr(CanceledFailure("timer not started: scope cancelled")));
+    return cancelled;
+  }
+  return timer->future();
+}
+
+void WorkflowInstance::StartActivity(const std::string& activity_type,
+                                     const ActivityOptions& options, std::vector<Payload> arguments,
+                                     PayloadsCallback on_done) {
+  CancellationScopeState* scope = current_scope_;
+  if (scope->cancelled) {
+    on_done({},
+            std::make_exception_ptr(CanceledFailure("activity not scheduled: scope cancelled")));
+    return;
+  }
+  const int seq = next_activity_seq_++;
+  std::string activity_id = options.activity_id.empty() ? std::to_string(seq) : options.activity_id;
+  auto machine =
+      std::make_unique<ActivityMachine>(*this, std::move(activity_id), activity_type, options,
+                                        std::move(arguments), std::move(on_done));
+  ActivityMachine* activity = machine.get();
+  machines_.push_back(std::move(machine));
+  scope->OnCancel([activity] { activity->Cancel(); });
+}
+
+Future<bool> WorkflowInstance::WaitCondition(std::function<bool()> predicate,
+                                             std::optional<std::chrono::milliseconds> timeout) {
+  auto state = std::make_shared<FutureState<bool>>();
+  if (predicate()) {
+    state->SetValue(true);
+    return Future<bool>(state);
+  }
+  Condition condition{std::move(predicate), state, nullptr};
+  if (timeout) {
+    condition.timer = NewTimer(*timeout);
+    if (condition.timer == nullptr) {
+      state->SetException(std::make_exception_ptr(CanceledFailure("wait cancelled")));
+      return Future<bool>(state);
+    }
+    Future<void> timer = condition.timer->future();
+    timer.state()->OnReady([state, timer] {
+      if (timer.state()->failed()) {
+        state->SetException(std::make_exception_ptr(CanceledFailure("wait cancelled")));
+      } else {
+        state->SetValue(false);
+      }
+    });
+  } else {
+    current_scope_->OnCancel([state] {
+      state->SetException(std::make_exception_ptr(CanceledFailure("wait cancelled")));
+    });
+  }
+  conditions_.push_back(std::move(condition));
+  return Future<bool>(state);
+}
+
+}  // namespace temporal::workflow::detail

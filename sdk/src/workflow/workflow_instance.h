@@ -1,0 +1,174 @@
+// Private: one run of one workflow, replayed from and driven by its history.
+//
+// The instance owns the workflow's coroutines, its deterministic scheduler, its
+// command state machines and its signal/query handlers. It consumes history
+// events in order (full history after a cache miss, the new tail on a sticky
+// hit). At every WorkflowTaskStarted it runs the workflow code until every
+// coroutine is blocked; the commands that run issues are matched, in order,
+// against the command events that follow in history (replay), or, for the last
+// workflow task, sent to the server. Any disagreement is a NondeterminismError.
+//
+// Thread-safety: none. The worker serializes all calls for one run.
+#pragma once
+
+#include <coroutine>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "temporal/api/failure/v1/message.pb.h"
+#include "temporal/workflow/workflow.h"
+#include "workflow/machines/activity_machine.h"
+#include "workflow/machines/command_machine.h"
+#include "workflow/machines/completion_machine.h"
+#include "workflow/machines/timer_machine.h"
+
+namespace temporal::workflow::detail {
+
+/// WorkflowFunction is a registered workflow after type erasure.
+using WorkflowFunction = std::function<Task<std::vector<Payload>>(std::vector<Payload> input)>;
+
+/// WorkflowTaskError makes the worker fail the workflow task (not the
+/// workflow): the server retries it, and the run is evicted from the cache.
+struct WorkflowTaskError {
+  temporal::api::enums::v1::WorkflowTaskFailedCause cause;
+  temporal::api::failure::v1::Failure failure;
+};
+
+class WorkflowInstance : public Runtime, public MachineHost {
+ public:
+  WorkflowInstance(WorkflowFunction function, std::string namespace_, std::string workflow_id,
+                   std::string run_id, DataConverter converter);
+  ~WorkflowInstance() override;
+  WorkflowInstance(const WorkflowInstance&) = delete;
+  WorkflowInstance& operator=(const WorkflowInstance&) = delete;
+
+  /// ApplyEvents consumes history events in order, running workflow code at
+  /// each WorkflowTaskStarted. Throws NondeterminismError or WorkflowTaskError.
+  void ApplyEvents(const google::protobuf::RepeatedPtrField<HistoryEvent>& events);
+
+  /// TakeNewCommands returns the commands not yet sent (payloads encoded) and
+  /// marks them sent.
+  std::vector<Command> TakeNewCommands();
+
+  /// Query answers query `name`; kQueryFailed for an unknown type or a failing handler.
+  Result<std::vector<Payload>> Query(const std::string& name, std::vector<Payload> arguments);
+
+  /// last_started_event_id is the WorkflowTaskStarted of the last task run.
+  std::int64_t last_started_event_id() const { return last_started_event_id_; }
+  /// last_event_id is the id of the last event consumed.
+  std::int64_t last_event_id() const { return last_event_id_; }
+  bool closed() const { return completion_ != nullptr; }
+  const WorkflowInfo& info() const { return info_; }
+  bool replaying() const { return replaying_; }
+  std::chrono::system_clock::time_point now() const { return now_; }
+
+  // Runtime
+  void Schedule(std::coroutine_handle<> handle, CancellationScopeState* scope) override;
+  CancellationScopeState* CurrentScope() override { return current_scope_; }
+  void SetCurrentScope(CancellationScopeState* scope) override { current_scope_ = scope; }
+  void KeepAlive(std::shared_ptr<CancellationScopeState> scope) override {
+    scopes_.push_back(std::move(scope));
+  }
+  void Spawn(std::coroutine_handle<> handle, std::function<void()> destroy,
+             CancellationScopeState* scope) override;
+
+  // MachineHost
+  void AddCommand(Command command, CommandMachine* machine) override;
+  bool RemoveUnsentCommand(CommandMachine* machine) override;
+  const DataConverter& converter() const override { return converter_; }
+  const std::string& task_queue() const override { return info_.task_queue; }
+
+  // The workflow API (workflow_api.cc) calls these on the current instance.
+  Future<void> StartTimer(std::chrono::milliseconds duration);
+  void StartActivity(const std::string& activity_type, const ActivityOptions& options,
+                     std::vector<Payload> arguments, PayloadsCallback on_done);
+  void SetSignalHandler(const std::string& name, SignalFunction handler);
+  void SetQueryHandler(const std::string& name, QueryFunction handler);
+  Future<bool> WaitCondition(std::function<bool()> predicate,
+                             std::optional<std::chrono::milliseconds> timeout);
+  std::uint64_t NextRandom() { return random_(); }
+  /// ReportHandlerFailure records an exception escaping a signal handler coroutine.
+  void ReportHandlerFailure(std::exception_ptr error);
+
+ private:
+  struct CommandEntry {
+    Command command;
+    CommandMachine* machine;
+    bool sent = false;
+    /// batch is the number of workflow-task runs before the command was
+    /// issued. A command issued while the events before a task were applied
+    /// (a cancel request cancelling a timer) belongs to that task's run.
+    int batch = 0;
+  };
+  struct Ready {
+    std::coroutine_handle<> handle;
+    CancellationScopeState* scope;
+  };
+  struct Condition {
+    std::function<bool()> predicate;
+    std::shared_ptr<FutureState<bool>> state;
+    TimerMachine* timer = nullptr;
+  };
+  struct SpawnedTask {
+    std::coroutine_handle<> handle;
+    std::function<void()> destroy;
+  };
+
+  TimerMachine* NewTimer(std::chrono::milliseconds duration);
+  void OnStarted(const HistoryEvent& event);
+  void RunWorkflowTask(const HistoryEvent& started, bool replaying);
+  void RunUntilBlocked();
+  bool CheckConditions();
+  void MatchCommandEvent(const HistoryEvent& event);
+  void DeliverSignal(const std::string& name, std::vector<Payload> input);
+  void IssueCompletion();
+  Status EncodeCommandPayloads(Command* command) const;
+
+  WorkflowFunction function_;
+  DataConverter converter_;
+  WorkflowInfo info_;
+  std::vector<Payload> input_;
+  std::mt19937_64 random_;
+
+  std::deque<CommandEntry> commands_;
+  std::vector<std::unique_ptr<CommandMachine>> machines_;
+  std::map<std::int64_t, ActivityMachine*> activities_by_scheduled_id_;
+  std::map<std::string, TimerMachine*> timers_;
+  CompletionMachine* completion_ = nullptr;
+  int batch_ = 0;  // incremented after each workflow-task run
+  int next_timer_seq_ = 1;
+  int next_activity_seq_ = 1;
+
+  std::deque<Ready> ready_;
+  std::vector<SpawnedTask> spawned_;
+  std::vector<Condition> conditions_;
+  std::shared_ptr<CancellationScopeState> root_scope_;
+  std::vector<std::shared_ptr<CancellationScopeState>> scopes_;
+  CancellationScopeState* current_scope_ = nullptr;
+
+  std::map<std::string, SignalFunction> signal_handlers_;
+  std::map<std::string, std::deque<std::vector<Payload>>> buffered_signals_;
+  std::map<std::string, QueryFunction> query_handlers_;
+
+  Task<void> root_;
+  bool root_started_ = false;
+  bool root_done_ = false;
+  std::optional<std::vector<Payload>> root_result_;
+  std::exception_ptr root_error_;
+  std::exception_ptr handler_error_;
+  bool cancel_requested_ = false;
+
+  bool replaying_ = true;
+  std::chrono::system_clock::time_point now_;
+  std::int64_t last_started_event_id_ = 0;
+  std::int64_t last_event_id_ = 0;
+};
+
+}  // namespace temporal::workflow::detail

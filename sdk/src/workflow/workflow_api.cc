@@ -51,6 +51,10 @@ void ThrowDataConversion(const std::string& what, const Error& error) {
                            /*non_retryable=*/true);
 }
 
+Payload SideEffectPayload(const std::function<Result<Payload>()>& compute) {
+  return Instance().SideEffect(compute);
+}
+
 CancellationScopeState::~CancellationScopeState() = default;
 
 void CancellationScopeState::Cancel() {
@@ -110,6 +114,18 @@ void LogWarning(std::string_view message) {
 }
 
 Future<void> Sleep(std::chrono::milliseconds duration) { return Instance().StartTimer(duration); }
+
+bool Patched(const std::string& patch_id) {
+  return Instance().Patched(patch_id, /*deprecated=*/false);
+}
+void DeprecatePatch(const std::string& patch_id) {
+  (void)Instance().Patched(patch_id, /*deprecated=*/true);
+}
+
+void UpsertSearchAttributes(const SearchAttributes& attributes) {
+  Instance().UpsertSearchAttributes(attributes);
+}
+void UpsertMemo(const std::map<std::string, Payload>& memo) { Instance().UpsertMemo(memo); }
 
 CancellationScope::CancellationScope()
     : state_(std::make_shared<detail::CancellationScopeState>()) {

@@ -45,6 +45,10 @@ enums::EventType EventTypeForCommand(enums::CommandType type) {
       return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
     case enums::COMMAND_TYPE_RECORD_MARKER:
       return enums::EVENT_TYPE_MARKER_RECORDED;
+    case enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      return enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
+    case enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+      return enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED;
     default:
       return enums::EVENT_TYPE_UNSPECIFIED;
   }
@@ -61,6 +65,8 @@ bool IsCommandEvent(enums::EventType type) {
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
     case enums::EVENT_TYPE_MARKER_RECORDED:
+    case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+    case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
       return true;
     default:
       return false;
@@ -213,6 +219,7 @@ void WorkflowInstance::ApplyEvents(const google::protobuf::RepeatedPtrField<Hist
         if (next == enums::EVENT_TYPE_WORKFLOW_TASK_FAILED ||
             next == enums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
           break;
+        if (has_next) CollectUpcomingMarkers(events, i + 1);
         RunWorkflowTask(event, /*replaying=*/has_next);
         break;
       }
@@ -294,7 +301,35 @@ void WorkflowInstance::OnStarted(const HistoryEvent& event) {
   }
 }
 
+void WorkflowInstance::CollectUpcomingMarkers(
+    const google::protobuf::RepeatedPtrField<HistoryEvent>& events, int from) {
+  // The markers a replayed task recorded follow it in history; side effects
+  // and patches read them while the task's code runs (as the Go SDK does).
+  upcoming_markers_.clear();
+  for (int j = from; j < events.size(); ++j) {
+    const enums::EventType type = events[j].event_type();
+    if (type == enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED ||
+        type == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED)
+      break;
+    if (type == enums::EVENT_TYPE_MARKER_RECORDED) {
+      upcoming_markers_[RecordedCommandMachine::MarkerIdentity(events[j])] =
+          events[j].marker_recorded_event_attributes();
+    }
+  }
+}
+
 void WorkflowInstance::MatchCommandEvent(const HistoryEvent& event) {
+  if (event.event_type() == enums::EVENT_TYPE_MARKER_RECORDED &&
+      event.marker_recorded_event_attributes().marker_name() == kPatchMarkerName) {
+    // A patch marker the code no longer asks about (the patch was removed
+    // after deprecation) is skipped, which is what makes removal safe.
+    const bool expected =
+        !commands_.empty() &&
+        commands_.front().command.command_type() == enums::COMMAND_TYPE_RECORD_MARKER &&
+        commands_.front().command.record_marker_command_attributes().marker_name() ==
+            kPatchMarkerName;
+    if (!expected) return;
+  }
   if (commands_.empty()) {
     throw NondeterminismError(event.event_id(), "history has " +
                                                     enums::EventType_Name(event.event_type()) +
@@ -336,6 +371,10 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
     ready_.push_back({root_.handle(), root_scope_.get()});
   }
   RunUntilBlocked();
+  upcoming_markers_.clear();
+  if (!nondeterminism_.empty()) {
+    throw NondeterminismError(started.event_id(), std::exchange(nondeterminism_, std::string()));
+  }
   if (handler_error_) {
     std::exception_ptr error = std::exchange(handler_error_, nullptr);
     if (!root_done_) {
@@ -575,6 +614,108 @@ Future<bool> WorkflowInstance::WaitCondition(std::function<bool()> predicate,
   }
   conditions_.push_back(std::move(condition));
   return Future<bool>(state);
+}
+
+}  // namespace temporal::workflow::detail
+
+namespace temporal::workflow::detail {
+namespace {
+
+Payload JsonPayload(const std::string& json) {
+  Payload payload;
+  (*payload.mutable_metadata())["encoding"] = "json/plain";
+  payload.set_data(json);
+  return payload;
+}
+
+std::string JsonString(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void WorkflowInstance::RecordMarker(const std::string& name, const Payload& id,
+                                    std::optional<Payload> data, std::optional<bool> deprecated) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_RECORD_MARKER);
+  auto* attributes = command.mutable_record_marker_command_attributes();
+  attributes->set_marker_name(name);
+  *(*attributes->mutable_details())[kMarkerIdKey].add_payloads() = id;
+  if (data) *(*attributes->mutable_details())[kMarkerDataKey].add_payloads() = *data;
+  if (deprecated) {
+    *(*attributes->mutable_details())[kPatchDeprecatedKey].add_payloads() =
+        JsonPayload(*deprecated ? "true" : "false");
+  }
+  auto machine = std::make_unique<RecordedCommandMachine>(
+      *this, std::move(command), "marker " + name + " " + id.data(), name + "/" + id.data());
+  machines_.push_back(std::move(machine));
+}
+
+bool WorkflowInstance::Patched(const std::string& patch_id, bool deprecated) {
+  auto memo = patches_.find(patch_id);
+  if (memo != patches_.end()) return memo->second;
+  const Payload id = JsonPayload(JsonString(patch_id));
+  bool result = true;
+  if (replaying_) {
+    // Replaying: the patch is in effect only if this task recorded its marker.
+    result = upcoming_markers_.count(std::string(kPatchMarkerName) + "/" + id.data()) != 0;
+  }
+  if (result) RecordMarker(kPatchMarkerName, id, std::nullopt, deprecated);
+  patches_[patch_id] = result;
+  return result;
+}
+
+Payload WorkflowInstance::SideEffect(const std::function<Result<Payload>()>& compute) {
+  const int seq = next_side_effect_seq_++;
+  const Payload id = JsonPayload(std::to_string(seq));
+  if (replaying_) {
+    auto marker = upcoming_markers_.find(std::string(kSideEffectMarkerName) + "/" + id.data());
+    if (marker == upcoming_markers_.end() || marker->second.details().count(kMarkerDataKey) == 0 ||
+        marker->second.details().at(kMarkerDataKey).payloads_size() == 0) {
+      if (nondeterminism_.empty()) {
+        nondeterminism_ =
+            "side effect " + std::to_string(seq) + " has no recorded marker in this workflow task";
+      }
+      return Payload();
+    }
+    Payload recorded = marker->second.details().at(kMarkerDataKey).payloads(0);
+    std::vector<Payload> one{recorded};
+    if (Status decoded = converter_.DecodePayloads(&one); !decoded) {
+      throw ApplicationFailure("side effect result does not decode: " + decoded.error().message(),
+                               "PayloadCodecError");
+    }
+    RecordMarker(kSideEffectMarkerName, id, recorded, std::nullopt);
+    return one.front();
+  }
+  Result<Payload> value = compute();
+  if (!value) ThrowDataConversion("side effect result", value.error());
+  RecordMarker(kSideEffectMarkerName, id, *value, std::nullopt);
+  return *value;
+}
+
+void WorkflowInstance::UpsertSearchAttributes(const SearchAttributes& attributes) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+  *command.mutable_upsert_workflow_search_attributes_command_attributes()
+       ->mutable_search_attributes() = attributes.ToProto();
+  machines_.push_back(std::make_unique<RecordedCommandMachine>(*this, std::move(command),
+                                                               "upsert search attributes"));
+}
+
+void WorkflowInstance::UpsertMemo(const std::map<std::string, Payload>& memo) {
+  Command command;
+  command.set_command_type(enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES);
+  auto* fields = command.mutable_modify_workflow_properties_command_attributes()
+                     ->mutable_upserted_memo()
+                     ->mutable_fields();
+  for (const auto& [key, value] : memo) (*fields)[key] = value;
+  machines_.push_back(
+      std::make_unique<RecordedCommandMachine>(*this, std::move(command), "upsert memo"));
 }
 
 }  // namespace temporal::workflow::detail

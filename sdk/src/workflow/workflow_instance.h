@@ -23,10 +23,12 @@
 
 #include "temporal/api/enums/v1/failed_cause.pb.h"
 #include "temporal/api/failure/v1/message.pb.h"
+#include "temporal/common/search_attributes.h"
 #include "temporal/workflow/workflow.h"
 #include "workflow/machines/activity_machine.h"
 #include "workflow/machines/command_machine.h"
 #include "workflow/machines/completion_machine.h"
+#include "workflow/machines/marker_machine.h"
 #include "workflow/machines/timer_machine.h"
 
 namespace temporal::workflow::detail {
@@ -94,6 +96,13 @@ class WorkflowInstance : public Runtime, public MachineHost {
   Future<bool> WaitCondition(std::function<bool()> predicate,
                              std::optional<std::chrono::milliseconds> timeout);
   std::uint64_t NextRandom() { return random_(); }
+  /// Patched implements workflow::Patched / DeprecatePatch (docs/determinism.md).
+  bool Patched(const std::string& patch_id, bool deprecated);
+  /// SideEffect runs `compute` once, records its result, and returns the
+  /// recorded result on replay.
+  Payload SideEffect(const std::function<Result<Payload>()>& compute);
+  void UpsertSearchAttributes(const SearchAttributes& attributes);
+  void UpsertMemo(const std::map<std::string, Payload>& memo);
   /// ReportHandlerFailure records an exception escaping a signal handler coroutine.
   void ReportHandlerFailure(std::exception_ptr error);
 
@@ -127,6 +136,10 @@ class WorkflowInstance : public Runtime, public MachineHost {
   void RunUntilBlocked();
   bool CheckConditions();
   void MatchCommandEvent(const HistoryEvent& event);
+  void CollectUpcomingMarkers(const google::protobuf::RepeatedPtrField<HistoryEvent>& events,
+                              int from);
+  void RecordMarker(const std::string& name, const Payload& id, std::optional<Payload> data,
+                    std::optional<bool> deprecated);
   void DeliverSignal(const std::string& name, std::vector<Payload> input);
   void IssueCompletion();
   Status EncodeCommandPayloads(Command* command) const;
@@ -145,6 +158,11 @@ class WorkflowInstance : public Runtime, public MachineHost {
   int batch_ = 0;  // incremented after each workflow-task run
   int next_timer_seq_ = 1;
   int next_activity_seq_ = 1;
+  int next_side_effect_seq_ = 1;
+  std::map<std::string, bool> patches_;
+  std::map<std::string, temporal::api::history::v1::MarkerRecordedEventAttributes>
+      upcoming_markers_;
+  std::string nondeterminism_;  // found while workflow code ran; thrown after it
 
   std::deque<Ready> ready_;
   std::vector<SpawnedTask> spawned_;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
 #include "dev_server.h"
@@ -127,6 +128,46 @@ wf::Task<std::string> ChangingV2() {
   co_return "v2";
 }
 
+wf::Task<std::string> RecordsASideEffect() {
+  // std::random_device is exactly what workflow code must not call directly.
+  const unsigned value = wf::SideEffect([] { return std::random_device{}(); });
+  co_await wf::Sleep(std::chrono::milliseconds(10));
+  co_return std::to_string(value);
+}
+
+// Before the patch: greet "old", then wait. After: new runs greet "new".
+wf::Task<std::string> PatchedV1() {
+  bool go = false;
+  wf::SetSignalHandler("go", [&] { go = true; });
+  std::string greeting =
+      co_await wf::ExecuteActivity<std::string>("Greeting", Quick(), std::string("old"));
+  co_await wf::WaitCondition([&] { return go; });
+  co_return greeting;
+}
+wf::Task<std::string> PatchedV2() {
+  bool go = false;
+  wf::SetSignalHandler("go", [&] { go = true; });
+  std::string greeting;
+  if (wf::Patched("greet-new")) {
+    greeting = co_await wf::ExecuteActivity<std::string>("Greeting", Quick(), std::string("new"));
+  } else {
+    greeting = co_await wf::ExecuteActivity<std::string>("Greeting", Quick(), std::string("old"));
+  }
+  co_await wf::WaitCondition([&] { return go; });
+  co_return greeting;
+}
+
+wf::Task<std::string> UpsertsStatus(std::string team) {
+  temporal::SearchAttributes attributes;
+  attributes.SetKeyword("ProvisioStatus", "provisioning").SetKeyword("ProvisioTeam", team);
+  wf::UpsertSearchAttributes(attributes);
+  wf::UpsertMemo({{"owner", *temporal::ToPayload(std::string("alice"))}});
+  bool go = false;
+  wf::SetSignalHandler("go", [&] { go = true; });
+  co_await wf::WaitCondition([&] { return go; });
+  co_return "done";
+}
+
 class WorkflowWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -159,7 +200,10 @@ class WorkflowWorkerTest : public ::testing::Test {
         .RegisterWorkflow("CountRuns", CountRuns)
         .RegisterWorkflow("Buggy", Buggy)
         .RegisterWorkflow("Deterministic", Deterministic)
-        .RegisterWorkflow("Changing", v2 ? ChangingV2 : ChangingV1);
+        .RegisterWorkflow("Changing", v2 ? ChangingV2 : ChangingV1)
+        .RegisterWorkflow("Patched", v2 ? PatchedV2 : PatchedV1)
+        .RegisterWorkflow("RecordsASideEffect", RecordsASideEffect)
+        .RegisterWorkflow("UpsertsStatus", UpsertsStatus);
     worker_->RegisterActivity("Greeting", [](std::string name) { return "hello " + name; })
         .RegisterActivity("Square", [](int x) { return x * x; })
         .RegisterActivity("Create",
@@ -423,6 +467,84 @@ TEST_F(WorkflowWorkerTest, ChangedWorkflowCodeIsReportedAsNonDeterminism) {
   EXPECT_EQ(description->status,
             enums::WORKFLOW_EXECUTION_STATUS_RUNNING);  // never silently corrupted
   EXPECT_TRUE(handle.Terminate().ok());
+}
+
+TEST_F(WorkflowWorkerTest, SideEffectIsRecordedOnceAndReplayedFromHistory) {
+  StartWorker(/*max_cached=*/1);
+  auto a = Start("RecordsASideEffect");
+  auto b = Start("RecordsASideEffect");  // evicts a: a's second task replays
+  auto ra = a.GetResult<std::string>();
+  ASSERT_TRUE(ra.ok()) << ra.error();
+  ASSERT_TRUE(b.GetResult<std::string>().ok());
+  auto history = a.FetchHistory();
+  ASSERT_TRUE(history.ok());
+  int markers = 0;
+  for (const auto& event : history->events()) {
+    if (event.event_type() != enums::EVENT_TYPE_MARKER_RECORDED) continue;
+    ++markers;
+    const auto& details = event.marker_recorded_event_attributes().details();
+    EXPECT_EQ(details.at("data").payloads(0).data(), *ra);  // the result is the recorded value
+  }
+  EXPECT_EQ(markers, 1);
+  EXPECT_EQ(Count(EventTypes(a), enums::EVENT_TYPE_WORKFLOW_TASK_FAILED), 0);
+}
+
+TEST_F(WorkflowWorkerTest, PatchedKeepsOldRunsOnTheOldPathAndSendsNewRunsDownTheNewOne) {
+  StartWorker();
+  auto old_run = Start("Patched");
+  for (int i = 0; i < 100; ++i) {  // until v1 has run its activity and waits
+    auto types = EventTypes(old_run);
+    if (Count(types, enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED) == 1 &&
+        types.back() == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  StartWorker(1000, /*v2=*/true);
+  ASSERT_TRUE(old_run.Signal("go").ok());
+  auto old_result = old_run.GetResult<std::string>();
+  ASSERT_TRUE(old_result.ok()) << old_result.error();
+  EXPECT_EQ(*old_result, "hello old");
+  EXPECT_EQ(Count(EventTypes(old_run), enums::EVENT_TYPE_WORKFLOW_TASK_FAILED), 0);
+
+  auto new_run = Start("Patched");
+  ASSERT_TRUE(new_run.Signal("go").ok());
+  auto new_result = new_run.GetResult<std::string>();
+  ASSERT_TRUE(new_result.ok()) << new_result.error();
+  EXPECT_EQ(*new_result, "hello new");
+  auto history = new_run.FetchHistory();
+  ASSERT_TRUE(history.ok());
+  int patch_markers = 0;
+  for (const auto& event : history->events()) {
+    patch_markers += event.event_type() == enums::EVENT_TYPE_MARKER_RECORDED &&
+                     event.marker_recorded_event_attributes().marker_name() == "core_patch";
+  }
+  EXPECT_EQ(patch_markers, 1);
+}
+
+TEST_F(WorkflowWorkerTest, UpsertedSearchAttributesAndMemoAreVisible) {
+  StartWorker();
+  const std::string team = UniqueId("team");
+  auto handle = Start("UpsertsStatus", team);
+  const std::string query = "ProvisioTeam = '" + team + "' AND ProvisioStatus = 'provisioning'";
+  temporal::Result<std::int64_t> count = std::int64_t{0};
+  for (int i = 0; i < 100; ++i) {
+    count = client_->CountWorkflows(query);
+    ASSERT_TRUE(count.ok()) << count.error();
+    if (*count == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(*count, 1);
+  auto description = handle.Describe();
+  ASSERT_TRUE(description.ok());
+  ASSERT_EQ(description->memo.count("owner"), 1u);
+  EXPECT_EQ(temporal::FromPayload<std::string>(description->memo.at("owner")).value(), "alice");
+  ASSERT_TRUE(handle.Signal("go").ok());
+  temporal::GetResultOptions bounded;
+  bounded.timeout = std::chrono::seconds(30);
+  auto result = handle.GetResult<std::string>(bounded);
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "done");
 }
 
 }  // namespace

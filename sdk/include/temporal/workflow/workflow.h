@@ -30,12 +30,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "temporal/common/retry_policy.h"
+#include "temporal/common/search_attributes.h"
 #include "temporal/converter/payload.h"
 #include "temporal/detail/callable_traits.h"
 #include "temporal/failure.h"
@@ -123,6 +125,7 @@ void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler);
 Future<bool> WaitConditionImpl(std::function<bool()> predicate,
                                std::optional<std::chrono::milliseconds> timeout);
 [[noreturn]] void ThrowDataConversion(const std::string& what, const Error& error);
+Payload SideEffectPayload(const std::function<Result<Payload>()>& compute);
 
 template <typename Tuple>
 struct DecodeTuple;
@@ -148,6 +151,43 @@ std::string NewUuid();
 /// LogInfo / LogWarning log through the SDK logger, silently during replay.
 void LogInfo(std::string_view message);
 void LogWarning(std::string_view message);
+
+/// Patched is how workflow code changes safely while runs are open. It returns
+/// true when the run should take the new code path: always for new runs and
+/// tasks, and on replay only if the run recorded the patch marker the first
+/// time it got here. Old runs replaying code from before the patch get false.
+///
+///   if (workflow::Patched("use-v2-provisioner")) {
+///     co_await workflow::ExecuteActivity<void>("ProvisionV2", options, spec);
+///   } else {
+///     co_await workflow::ExecuteActivity<void>("Provision", options, spec);
+///   }
+///
+/// Once no open run predates the patch, replace the call with
+/// DeprecatePatch("use-v2-provisioner") and delete the old branch; once no
+/// open run predates that deployment, delete the DeprecatePatch call too.
+bool Patched(const std::string& patch_id);
+/// DeprecatePatch marks a patch whose old branch has been removed (see Patched).
+void DeprecatePatch(const std::string& patch_id);
+
+/// SideEffect runs `compute` (non-deterministic code: a UUID from the OS, a
+/// config read) once, records its result in history and returns the recorded
+/// value on every replay. `compute` must not fail; keep it short.
+template <typename F>
+auto SideEffect(F compute) -> decltype(compute()) {
+  using T = decltype(compute());
+  Payload payload =
+      detail::SideEffectPayload([&]() -> Result<Payload> { return ToPayload(compute()); });
+  Result<T> value = FromPayload<T>(payload);
+  if (!value) detail::ThrowDataConversion("side effect", value.error());
+  return std::move(*value);
+}
+
+/// UpsertSearchAttributes adds or replaces indexed search attributes of this
+/// workflow (visible to list queries once the task completes).
+void UpsertSearchAttributes(const SearchAttributes& attributes);
+/// UpsertMemo adds or replaces memo fields (codec applied).
+void UpsertMemo(const std::map<std::string, Payload>& memo);
 
 /// Sleep is a durable timer: the Future resolves after `duration` of
 /// workflow time, or throws CanceledFailure when its scope is cancelled.

@@ -42,7 +42,7 @@ const char* ActivityEventName(ActivityEvent event);
 using AS = ActivityState;
 using AE = ActivityEvent;
 // Transition table. Every (state, event) pair not listed is non-determinism.
-inline constexpr std::array<Transition<AS, AE>, 36> kActivityTransitions{{
+inline constexpr std::array<Transition<AS, AE>, 39> kActivityTransitions{{
     {AS::kCreated, AE::kScheduled, AS::kScheduled},
     {AS::kCreated, AE::kCancel, AS::kCanceledBeforeSent},
     {AS::kScheduled, AE::kStarted, AS::kStarted},
@@ -70,6 +70,13 @@ inline constexpr std::array<Transition<AS, AE>, 36> kActivityTransitions{{
     {AS::kCompleted, AE::kCancel, AS::kCompleted},
     {AS::kFailed, AE::kCancel, AS::kFailed},
     {AS::kTimedOut, AE::kCancel, AS::kTimedOut},
+    // A cancel request issued before the activity's outcome was seen (the run
+    // was cancelled, then the activity finished before the next workflow
+    // task) still reaches the server, which records ActivityTaskCancelRequested
+    // for the finished activity and does nothing else.
+    {AS::kCompleted, AE::kCancelRequested, AS::kCompleted},
+    {AS::kFailed, AE::kCancelRequested, AS::kFailed},
+    {AS::kTimedOut, AE::kCancelRequested, AS::kTimedOut},
     {AS::kCanceled, AE::kCancel, AS::kCanceled},
     {AS::kCanceledBeforeSent, AE::kCancel, AS::kCanceledBeforeSent},
     {AS::kAbandoned, AE::kCancel, AS::kAbandoned},

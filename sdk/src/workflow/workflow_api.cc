@@ -51,6 +51,24 @@ void ThrowDataConversion(const std::string& what, const Error& error) {
                            /*non_retryable=*/true);
 }
 
+std::pair<std::string, Future<std::string>> StartChild(const std::string& workflow_type,
+                                                       const ChildWorkflowOptions& options,
+                                                       std::vector<Payload> arguments,
+                                                       ChildResultCallback on_result) {
+  return Instance().StartChild(workflow_type, options, std::move(arguments), std::move(on_result));
+}
+
+Future<void> SignalExternalPayloads(const std::string& workflow_id, const std::string& run_id,
+                                    const std::string& signal_name, std::vector<Payload> arguments,
+                                    bool child_only) {
+  return Instance().SignalExternal(workflow_id, run_id, signal_name, std::move(arguments),
+                                   child_only);
+}
+
+Future<void> CancelExternal(const std::string& workflow_id, const std::string& run_id) {
+  return Instance().CancelExternal(workflow_id, run_id, /*child_only=*/false);
+}
+
 Payload SideEffectPayload(const std::function<Result<Payload>()>& compute) {
   return Instance().SideEffect(compute);
 }

@@ -47,6 +47,12 @@ enums::EventType EventTypeForCommand(enums::CommandType type) {
       return enums::EVENT_TYPE_MARKER_RECORDED;
     case enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
       return enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
+    case enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED;
+    case enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
+    case enums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+      return enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
     case enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
       return enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED;
     default:
@@ -67,6 +73,9 @@ bool IsCommandEvent(enums::EventType type) {
     case enums::EVENT_TYPE_MARKER_RECORDED:
     case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
     case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
       return true;
     default:
       return false;
@@ -97,6 +106,52 @@ Failure UnexpectedFailure(const std::string& message) {
   failure.set_source("CppSDK");
   failure.mutable_application_failure_info()->set_type("WorkflowTaskError");
   return failure;
+}
+
+// The command event a result event refers to.
+std::int64_t InitiatedEventId(const HistoryEvent& event) {
+  switch (event.event_type()) {
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+      return event.start_child_workflow_execution_failed_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
+      return event.child_workflow_execution_started_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+      return event.child_workflow_execution_completed_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
+      return event.child_workflow_execution_failed_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+      return event.child_workflow_execution_canceled_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
+      return event.child_workflow_execution_timed_out_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
+      return event.child_workflow_execution_terminated_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+      return event.external_workflow_execution_signaled_event_attributes().initiated_event_id();
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      return event.signal_external_workflow_execution_failed_event_attributes()
+          .initiated_event_id();
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      return event.external_workflow_execution_cancel_requested_event_attributes()
+          .initiated_event_id();
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      return event.request_cancel_external_workflow_execution_failed_event_attributes()
+          .initiated_event_id();
+    default:
+      return 0;
+  }
+}
+
+template <typename Machine>
+Machine* Dispatch(const std::map<std::int64_t, Machine*>& machines, std::int64_t initiated_id,
+                  const HistoryEvent& event) {
+  auto it = machines.find(initiated_id);
+  if (it == machines.end()) {
+    throw NondeterminismError(event.event_id(), enums::EventType_Name(event.event_type()) +
+                                                    " refers to event " +
+                                                    std::to_string(initiated_id) +
+                                                    ", which is no command this workflow issued");
+  }
+  return it->second;
 }
 
 Task<void> RunRoot(Task<std::vector<Payload>> main, std::optional<std::vector<Payload>>* result,
@@ -273,6 +328,23 @@ void WorkflowInstance::ApplyEvents(const google::protobuf::RepeatedPtrField<Hist
         DeliverSignal(attributes.signal_name(), std::move(input));
         break;
       }
+      case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
+      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
+        Dispatch(children_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+        break;
+      case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+      case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+        Dispatch(signals_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+        break;
+      case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+        Dispatch(cancels_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+        break;
       case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
         cancel_requested_ = true;
         root_scope_->Cancel();
@@ -346,8 +418,24 @@ void WorkflowInstance::MatchCommandEvent(const HistoryEvent& event) {
   }
   commands_.pop_front();
   entry.machine->OnCommandEvent(event);
-  if (event.event_type() == enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-    activities_by_scheduled_id_[event.event_id()] = static_cast<ActivityMachine*>(entry.machine);
+  switch (event.event_type()) {
+    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      activities_by_scheduled_id_[event.event_id()] = static_cast<ActivityMachine*>(entry.machine);
+      break;
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+      children_by_initiated_id_[event.event_id()] =
+          static_cast<ChildWorkflowMachine*>(entry.machine);
+      break;
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      signals_by_initiated_id_[event.event_id()] =
+          static_cast<SignalExternalMachine*>(entry.machine);
+      break;
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      cancels_by_initiated_id_[event.event_id()] =
+          static_cast<CancelExternalMachine*>(entry.machine);
+      break;
+    default:
+      break;
   }
 }
 
@@ -716,6 +804,62 @@ void WorkflowInstance::UpsertMemo(const std::map<std::string, Payload>& memo) {
   for (const auto& [key, value] : memo) (*fields)[key] = value;
   machines_.push_back(
       std::make_unique<RecordedCommandMachine>(*this, std::move(command), "upsert memo"));
+}
+
+}  // namespace temporal::workflow::detail
+
+namespace temporal::workflow::detail {
+
+std::pair<std::string, Future<std::string>> WorkflowInstance::StartChild(
+    const std::string& workflow_type, const ChildWorkflowOptions& options,
+    std::vector<Payload> arguments, ChildResultCallback on_result) {
+  std::string workflow_id = options.workflow_id;
+  if (workflow_id.empty()) {
+    RuntimeGuard guard(this);
+    workflow_id = workflow::NewUuid();
+  }
+  CancellationScopeState* scope = current_scope_;
+  if (scope->cancelled) {
+    auto error =
+        std::make_exception_ptr(CanceledFailure("child workflow not started: scope cancelled"));
+    Future<std::string> started;
+    started.state()->SetException(error);
+    on_result({}, error);
+    return {workflow_id, started};
+  }
+  auto machine = std::make_unique<ChildWorkflowMachine>(*this, *this, info_.namespace_, workflow_id,
+                                                        workflow_type, options,
+                                                        std::move(arguments), std::move(on_result));
+  ChildWorkflowMachine* child = machine.get();
+  machines_.push_back(std::move(machine));
+  scope->OnCancel([child] { child->Cancel(); });
+  return {workflow_id, child->started()};
+}
+
+Future<void> WorkflowInstance::SignalExternal(const std::string& workflow_id,
+                                              const std::string& run_id,
+                                              const std::string& signal_name,
+                                              std::vector<Payload> arguments, bool child_only) {
+  auto machine = std::make_unique<SignalExternalMachine>(
+      *this, info_.namespace_, workflow_id, run_id, signal_name, std::move(arguments), child_only);
+  SignalExternalMachine* signal = machine.get();
+  machines_.push_back(std::move(machine));
+  current_scope_->OnCancel([signal] { signal->Cancel(); });
+  return signal->future();
+}
+
+Future<void> WorkflowInstance::CancelExternal(const std::string& workflow_id,
+                                              const std::string& run_id, bool child_only) {
+  auto machine = std::make_unique<CancelExternalMachine>(*this, info_.namespace_, workflow_id,
+                                                         run_id, child_only);
+  Future<void> future = machine->future();
+  machines_.push_back(std::move(machine));
+  return future;
+}
+
+Future<void> WorkflowInstance::RequestCancelChild(const std::string& workflow_id,
+                                                  const std::string& run_id) {
+  return CancelExternal(workflow_id, run_id, /*child_only=*/true);
 }
 
 }  // namespace temporal::workflow::detail

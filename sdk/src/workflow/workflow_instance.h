@@ -26,8 +26,10 @@
 #include "temporal/common/search_attributes.h"
 #include "temporal/workflow/workflow.h"
 #include "workflow/machines/activity_machine.h"
+#include "workflow/machines/child_workflow_machine.h"
 #include "workflow/machines/command_machine.h"
 #include "workflow/machines/completion_machine.h"
+#include "workflow/machines/external_machines.h"
 #include "workflow/machines/marker_machine.h"
 #include "workflow/machines/timer_machine.h"
 
@@ -43,7 +45,7 @@ struct WorkflowTaskError {
   temporal::api::failure::v1::Failure failure;
 };
 
-class WorkflowInstance : public Runtime, public MachineHost {
+class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
  public:
   WorkflowInstance(WorkflowFunction function, std::string namespace_, std::string workflow_id,
                    std::string run_id, DataConverter converter);
@@ -102,6 +104,18 @@ class WorkflowInstance : public Runtime, public MachineHost {
   /// recorded result on replay.
   Payload SideEffect(const std::function<Result<Payload>()>& compute);
   void UpsertSearchAttributes(const SearchAttributes& attributes);
+  std::pair<std::string, Future<std::string>> StartChild(const std::string& workflow_type,
+                                                         const ChildWorkflowOptions& options,
+                                                         std::vector<Payload> arguments,
+                                                         ChildResultCallback on_result);
+  Future<void> SignalExternal(const std::string& workflow_id, const std::string& run_id,
+                              const std::string& signal_name, std::vector<Payload> arguments,
+                              bool child_only);
+  Future<void> CancelExternal(const std::string& workflow_id, const std::string& run_id,
+                              bool child_only);
+  // ChildHost
+  Future<void> RequestCancelChild(const std::string& workflow_id,
+                                  const std::string& run_id) override;
   void UpsertMemo(const std::map<std::string, Payload>& memo);
   /// ReportHandlerFailure records an exception escaping a signal handler coroutine.
   void ReportHandlerFailure(std::exception_ptr error);
@@ -154,6 +168,9 @@ class WorkflowInstance : public Runtime, public MachineHost {
   std::vector<std::unique_ptr<CommandMachine>> machines_;
   std::map<std::int64_t, ActivityMachine*> activities_by_scheduled_id_;
   std::map<std::string, TimerMachine*> timers_;
+  std::map<std::int64_t, ChildWorkflowMachine*> children_by_initiated_id_;
+  std::map<std::int64_t, SignalExternalMachine*> signals_by_initiated_id_;
+  std::map<std::int64_t, CancelExternalMachine*> cancels_by_initiated_id_;
   CompletionMachine* completion_ = nullptr;
   int batch_ = 0;  // incremented after each workflow-task run
   int next_timer_seq_ = 1;

@@ -168,6 +168,45 @@ wf::Task<std::string> UpsertsStatus(std::string team) {
   co_return "done";
 }
 
+wf::Task<std::string> ParentOfGreet(std::string name) {
+  wf::ChildWorkflowOptions options;  // named: see docs/determinism.md on temporaries in co_await
+  std::string greeting = co_await wf::ExecuteChildWorkflow<std::string>("Greet", options, name);
+  co_return greeting;
+}
+
+wf::Task<std::string> ParentOfFailingChild() {
+  wf::ChildWorkflowOptions options;
+  try {
+    co_await wf::ExecuteChildWorkflow<int>("RejectInput", options, -1);
+  } catch (const wf::FailureError& error) {
+    const auto cause = error.failure().cause();
+    co_return std::string(temporal::FailureKindName(error.failure().kind())) + "/" +
+        (cause ? cause->application_type() : "no cause");
+  }
+  co_return "child did not fail";
+}
+
+wf::Task<std::string> ParentSignalsChild(std::string decision) {
+  wf::ChildWorkflowOptions options;
+  options.workflow_id = wf::Info().workflow_id + "-child";
+  auto child = wf::StartChildWorkflow<std::string>("AwaitDecision", options, 60000);
+  co_await child.started;
+  co_await child.Signal("decide", decision);
+  co_return co_await child.result;
+}
+
+wf::Task<std::string> ParentWaitsOnLongChild() {
+  wf::ChildWorkflowOptions options;
+  options.workflow_id = wf::Info().workflow_id + "-child";
+  co_return std::to_string(
+      co_await wf::ExecuteChildWorkflow<int>("SleepThenCount", options, 3600000));
+}
+
+wf::Task<std::string> SignalsAnotherWorkflow(std::string target, std::string decision) {
+  co_await wf::SignalExternalWorkflow(target, "", "decide", decision);
+  co_return "sent";
+}
+
 class WorkflowWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -203,7 +242,12 @@ class WorkflowWorkerTest : public ::testing::Test {
         .RegisterWorkflow("Changing", v2 ? ChangingV2 : ChangingV1)
         .RegisterWorkflow("Patched", v2 ? PatchedV2 : PatchedV1)
         .RegisterWorkflow("RecordsASideEffect", RecordsASideEffect)
-        .RegisterWorkflow("UpsertsStatus", UpsertsStatus);
+        .RegisterWorkflow("UpsertsStatus", UpsertsStatus)
+        .RegisterWorkflow("ParentOfGreet", ParentOfGreet)
+        .RegisterWorkflow("ParentOfFailingChild", ParentOfFailingChild)
+        .RegisterWorkflow("ParentSignalsChild", ParentSignalsChild)
+        .RegisterWorkflow("ParentWaitsOnLongChild", ParentWaitsOnLongChild)
+        .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow);
     worker_->RegisterActivity("Greeting", [](std::string name) { return "hello " + name; })
         .RegisterActivity("Square", [](int x) { return x * x; })
         .RegisterActivity("Create",
@@ -545,6 +589,70 @@ TEST_F(WorkflowWorkerTest, UpsertedSearchAttributesAndMemoAreVisible) {
   auto result = handle.GetResult<std::string>(bounded);
   ASSERT_TRUE(result.ok()) << result.error();
   EXPECT_EQ(*result, "done");
+}
+
+TEST_F(WorkflowWorkerTest, ChildWorkflowResultReachesTheParent) {
+  StartWorker();
+  auto handle = Start("ParentOfGreet", std::string("child"));
+  auto result = handle.GetResult<std::string>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "hello child!");
+  auto types = EventTypes(handle);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED), 1);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED), 1);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED), 1);
+}
+
+TEST_F(WorkflowWorkerTest, ChildFailureArrivesAsChildWorkflowFailureWithItsCause) {
+  StartWorker();
+  auto result = Start("ParentOfFailingChild").GetResult<std::string>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "ChildWorkflowFailure/InvalidInput");
+}
+
+TEST_F(WorkflowWorkerTest, ParentSignalsItsChild) {
+  StartWorker();
+  auto result = Start("ParentSignalsChild", std::string("us-east-2")).GetResult<std::string>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "us-east-2");
+}
+
+TEST_F(WorkflowWorkerTest, CancellingTheParentCancelsItsChild) {
+  StartWorker();
+  auto parent = Start("ParentWaitsOnLongChild");
+  auto child = client_->GetHandle(parent.workflow_id() + "-child");
+  bool child_running = false;
+  for (int i = 0; i < 100 && !child_running; ++i) {
+    auto description = child.Describe();
+    child_running = description.ok() && description->history_length >= 5;  // its timer started
+    if (!child_running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(child_running);
+  ASSERT_TRUE(parent.Cancel().ok());
+  auto result = parent.GetResult<std::string>();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code(), ErrorCode::kWorkflowCanceled) << result.error();
+  auto child_result = child.GetResult<int>();
+  ASSERT_FALSE(child_result.ok());
+  EXPECT_EQ(child_result.error().code(), ErrorCode::kWorkflowCanceled) << child_result.error();
+  auto types = EventTypes(parent);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED),
+            1);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED), 1);
+}
+
+TEST_F(WorkflowWorkerTest, WorkflowSignalsAnExternalWorkflow) {
+  StartWorker();
+  auto target = Start("AwaitDecision", 60000);
+  auto sender = Start("SignalsAnotherWorkflow", target.workflow_id(), std::string("ap-south-1"));
+  auto sent = sender.GetResult<std::string>();
+  ASSERT_TRUE(sent.ok()) << sent.error();
+  EXPECT_EQ(*sent, "sent");
+  auto result = target.GetResult<std::string>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, "ap-south-1");
+  auto types = EventTypes(sender);
+  EXPECT_EQ(Count(types, enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED), 1);
 }
 
 }  // namespace

@@ -42,6 +42,7 @@
 #include "temporal/detail/callable_traits.h"
 #include "temporal/failure.h"
 #include "temporal/workflow/cancellation_scope.h"
+#include "temporal/workflow/child_workflow.h"
 #include "temporal/workflow/future.h"
 #include "temporal/workflow/task.h"
 

@@ -98,7 +98,8 @@ Result<WorkflowHandle> Client::StartWorkflowPayloads(const std::string& workflow
   auto response =
       core_->Call("StartWorkflowExecution", &ClientCore::Stub::StartWorkflowExecution, request);
   if (!response) return response.error();
-  return WorkflowHandle(core_, options.id, response->run_id(), response->run_id());
+  return WorkflowHandle(core_, options.id, response->run_id(), response->run_id(),
+                        /*pinned=*/false);
 }
 
 Result<WorkflowHandle> Client::SignalWithStart(const std::string& workflow_type,
@@ -122,11 +123,11 @@ Result<WorkflowHandle> Client::SignalWithStart(const std::string& workflow_type,
   if (!response) return response.error();
   // The run may be one that was already open, so the handle is bound to it
   // but GetResult follows later runs as usual.
-  return WorkflowHandle(core_, options.id, response->run_id(), "");
+  return WorkflowHandle(core_, options.id, response->run_id(), "", /*pinned=*/false);
 }
 
 WorkflowHandle Client::GetHandle(const std::string& workflow_id, const std::string& run_id) const {
-  return WorkflowHandle(core_, workflow_id, run_id, "");
+  return WorkflowHandle(core_, workflow_id, run_id, "", /*pinned=*/true);
 }
 
 Result<ListPage> Client::ListWorkflowsPage(const std::string& query, const std::string& page_token,

@@ -67,10 +67,14 @@ Result<std::vector<Payload>> OutcomePayloads(const ClientCore& core,
 }  // namespace
 
 WorkflowHandle::WorkflowHandle(std::shared_ptr<detail::ClientCore> core, std::string workflow_id,
-                               std::string run_id, std::string first_execution_run_id)
+                               std::string run_id, std::string first_execution_run_id, bool pinned)
     : core_(std::move(core)),
       workflow_id_(std::move(workflow_id)),
       run_id_(std::move(run_id)),
+      // A handle from Start/SignalWithStart follows the chain: its calls go to
+      // the latest run (guarded by first_execution_run_id where the API has
+      // it), as in the official SDKs. GetHandle(id, run) pins the run.
+      target_run_id_(pinned ? run_id_ : std::string()),
       first_execution_run_id_(std::move(first_execution_run_id)) {}
 
 Result<std::vector<Payload>> WorkflowHandle::GetResultPayloads(
@@ -168,7 +172,7 @@ Status WorkflowHandle::SignalPayloads(const std::string& name, std::vector<Paylo
   if (Status encoded = core_->converter().EncodePayloads(&args); !encoded) return encoded;
   wfs::SignalWorkflowExecutionRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_workflow_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_workflow_execution(), workflow_id_, target_run_id_);
   request.set_signal_name(name);
   for (Payload& payload : args) *request.mutable_input()->add_payloads() = std::move(payload);
   request.set_identity(core_->identity());
@@ -186,7 +190,7 @@ Result<std::vector<Payload>> WorkflowHandle::QueryPayloads(const std::string& na
   if (Status encoded = core_->converter().EncodePayloads(&args); !encoded) return encoded.error();
   wfs::QueryWorkflowRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_execution(), workflow_id_, target_run_id_);
   request.mutable_query()->set_query_type(name);
   for (Payload& payload : args)
     *request.mutable_query()->mutable_query_args()->add_payloads() = std::move(payload);
@@ -222,7 +226,7 @@ Result<UpdateHandle> WorkflowHandle::StartUpdatePayloads(const UpdateOptions& op
   const std::string update_id = options.update_id.empty() ? RandomId() : options.update_id;
   wfs::UpdateWorkflowExecutionRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_workflow_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_workflow_execution(), workflow_id_, target_run_id_);
   request.set_first_execution_run_id(first_execution_run_id_);
   request.mutable_wait_policy()->set_lifecycle_stage(options.wait_for_stage);
   request.mutable_request()->mutable_meta()->set_update_id(update_id);
@@ -297,7 +301,7 @@ Result<std::vector<Payload>> UpdateHandle::GetResultPayloads() const {
 Status WorkflowHandle::Cancel(const std::string& reason) const {
   wfs::RequestCancelWorkflowExecutionRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_workflow_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_workflow_execution(), workflow_id_, target_run_id_);
   request.set_identity(core_->identity());
   request.set_request_id(RandomId());
   request.set_first_execution_run_id(first_execution_run_id_);
@@ -311,7 +315,7 @@ Status WorkflowHandle::Cancel(const std::string& reason) const {
 Status WorkflowHandle::Terminate(const std::string& reason) const {
   wfs::TerminateWorkflowExecutionRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_workflow_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_workflow_execution(), workflow_id_, target_run_id_);
   request.set_reason(reason);
   request.set_identity(core_->identity());
   request.set_first_execution_run_id(first_execution_run_id_);
@@ -324,7 +328,7 @@ Status WorkflowHandle::Terminate(const std::string& reason) const {
 Result<WorkflowDescription> WorkflowHandle::Describe() const {
   wfs::DescribeWorkflowExecutionRequest request;
   request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_execution(), workflow_id_, run_id_);
+  SetExecution(request.mutable_execution(), workflow_id_, target_run_id_);
   auto response = core_->Call("DescribeWorkflowExecution",
                               &ClientCore::Stub::DescribeWorkflowExecution, request);
   if (!response) return response.error();

@@ -94,7 +94,11 @@ class UpdateHandle {
 };
 
 /// WorkflowHandle addresses a workflow execution. Cheap to copy; thread-safe.
-/// With an empty run id, calls address the latest run of the workflow id.
+/// A handle from StartWorkflow or SignalWithStart sends signals, queries,
+/// updates, cancel, terminate and describe to the latest run of its chain
+/// (after continue-as-new, that is the new run); GetResult follows the chain
+/// from the started run, and FetchHistory reads the started run. A handle from
+/// GetHandle(id, run_id) is pinned to that run (the latest when run_id is empty).
 class WorkflowHandle {
  public:
   /// workflow_id returns the workflow id.
@@ -188,11 +192,12 @@ class WorkflowHandle {
  private:
   friend class Client;
   WorkflowHandle(std::shared_ptr<detail::ClientCore> core, std::string workflow_id,
-                 std::string run_id, std::string first_execution_run_id);
+                 std::string run_id, std::string first_execution_run_id, bool pinned);
 
   std::shared_ptr<detail::ClientCore> core_;
   std::string workflow_id_;
   std::string run_id_;
+  std::string target_run_id_;
   std::string first_execution_run_id_;
 };
 

@@ -3,7 +3,9 @@
 //
 // Example:
 //
-//   temporal::Worker worker(*client, {.task_queue = "provisioning"});
+//   temporal::WorkerOptions options;
+//   options.task_queue = "provisioning";
+//   temporal::Worker worker(*client, options);
 //   worker.RegisterActivity("CreateDirectory", [](temporal::ActivityContext& context,
 //                                                  std::string path) {
 //     std::filesystem::create_directories(path);

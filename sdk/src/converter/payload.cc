@@ -18,9 +18,24 @@ void SetEncoding(Payload* payload, std::string_view encoding) {
   (*payload->mutable_metadata())[std::string(kMetadataEncoding)] = std::string(encoding);
 }
 
+// WireMessageName is the name other SDKs know a message by. Our codegen renames
+// the packages temporal.api.namespace.v1 and temporal.api.export.v1 (a trailing
+// underscore, for the C++ keyword clash; see docs/architecture.md), which must
+// not leak into payload metadata.
+std::string WireMessageName(const google::protobuf::Descriptor* descriptor) {
+  std::string name = descriptor->full_name();
+  for (const char* renamed : {"temporal.api.namespace_.", "temporal.api.export_."}) {
+    const std::string prefix(renamed);
+    if (name.rfind(prefix, 0) == 0) {
+      name = prefix.substr(0, prefix.size() - 2) + "." + name.substr(prefix.size());
+    }
+  }
+  return name;
+}
+
 void SetMessageType(Payload* payload, const google::protobuf::Message& message) {
   (*payload->mutable_metadata())[std::string(kMetadataMessageType)] =
-      message.GetDescriptor()->full_name();
+      WireMessageName(message.GetDescriptor());
 }
 
 }  // namespace
@@ -150,7 +165,7 @@ Status ProtoFromPayload(const Payload& payload, google::protobuf::Message* messa
   if (encoding != kEncodingProtobufJson && encoding != kEncodingProtobuf) {
     return EncodingMismatch(payload, type_name);
   }
-  const std::string& expected_type = message->GetDescriptor()->full_name();
+  const std::string expected_type = WireMessageName(message->GetDescriptor());
   auto it = payload.metadata().find(std::string(kMetadataMessageType));
   if (it != payload.metadata().end() && it->second != expected_type) {
     return Error(ErrorCode::kDataConversion, "cannot decode " + std::string(encoding) +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "temporal/api/common/v1/message.pb.h"
+#include "temporal/api/namespace/v1/message.pb.h"
 #include "temporal/converter/payload.h"
 
 namespace temporal {
@@ -230,3 +231,20 @@ TEST(PayloadEncoding, TypeNamesAreReadable) {
 
 }  // namespace
 }  // namespace temporal
+
+namespace {
+
+TEST(PayloadEncoding, RenamedNamespacePackageKeepsItsWireNameInMessageType) {
+  // Our codegen renames temporal.api.namespace.v1 (C++ keyword); other SDKs
+  // must still see the original name.
+  temporal::api::namespace_::v1::NamespaceInfo info;
+  info.set_name("payments");
+  auto payload = temporal::ToPayload(info);
+  ASSERT_TRUE(payload.ok()) << payload.error();
+  EXPECT_EQ(payload->metadata().at("messageType"), "temporal.api.namespace.v1.NamespaceInfo");
+  auto decoded = temporal::FromPayload<temporal::api::namespace_::v1::NamespaceInfo>(*payload);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(decoded->name(), "payments");
+}
+
+}  // namespace

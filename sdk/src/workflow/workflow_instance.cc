@@ -365,6 +365,10 @@ void WorkflowInstance::OnStarted(const HistoryEvent& event) {
   info_.first_execution_run_id = attributes.first_execution_run_id();
   info_.continued_execution_run_id = attributes.continued_execution_run_id();
   info_.start_time = temporal::detail::ToTimePoint(event.event_time());
+  // Seeded from the original run id, so a reset run replays the same values
+  // for the events before the reset point (as sdk-core does).
+  if (!attributes.original_execution_run_id().empty())
+    random_.seed(SeedFrom(attributes.original_execution_run_id()));
   input_.assign(attributes.input().payloads().begin(), attributes.input().payloads().end());
   if (Status decoded = converter_.DecodePayloads(&input_); !decoded) {
     throw WorkflowTaskError{

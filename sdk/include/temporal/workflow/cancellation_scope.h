@@ -7,12 +7,17 @@
 // it survives that cancellation: this is how a workflow cleans up after being
 // cancelled (the reference demo destroys what it provisioned this way).
 //
+//   std::exception_ptr cancelled;
 //   try {
 //     co_await workflow::ExecuteActivity<std::string>("Provision", options, request);
 //   } catch (const temporal::CanceledFailure&) {
-//     co_await workflow::CancellationScope::Detached().Run(
-//         workflow::ExecuteActivity<void>("Destroy", options, request));
-//     throw;   // the workflow still ends as cancelled
+//     cancelled = std::current_exception();   // C++ forbids co_await in a catch block
+//   }
+//   if (cancelled) {
+//     workflow::CancellationScope cleanup = workflow::CancellationScope::Detached();
+//     co_await cleanup.RunOperation([&] { return workflow::ExecuteActivity<std::string>("Destroy",
+//     options, request); }); std::rethrow_exception(cancelled);    // the workflow still ends as
+//     cancelled
 //   }
 #pragma once
 

@@ -70,7 +70,12 @@ void TimerMachine::OnCommandEvent(const HistoryEvent& event) {
 }
 
 void TimerMachine::OnFired(const HistoryEvent& event) {
+  const TimerState before = machine_.state();
   machine_.Fire(TimerEvent::kTimerFired, event.event_id());
+  if (before == TimerState::kCancelCommandCreated) {
+    host_.RemoveUnsentCommand(this);
+    return;  // the future already holds the cancellation
+  }
   future_.state()->SetValue(Unit{});
 }
 

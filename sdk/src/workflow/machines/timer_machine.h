@@ -24,12 +24,15 @@ const char* TimerStateName(TimerState state);
 const char* TimerEventName(TimerEvent event);
 
 // Transition table. Every (state, event) pair not listed is non-determinism.
-inline constexpr std::array<Transition<TimerState, TimerEvent>, 8> kTimerTransitions{{
+inline constexpr std::array<Transition<TimerState, TimerEvent>, 9> kTimerTransitions{{
     {TimerState::kCreated, TimerEvent::kTimerStarted, TimerState::kStarted},
     {TimerState::kCreated, TimerEvent::kCancel, TimerState::kCanceledBeforeSent},
     {TimerState::kStarted, TimerEvent::kTimerFired, TimerState::kFired},
     {TimerState::kStarted, TimerEvent::kCancel, TimerState::kCancelCommandCreated},
     {TimerState::kCancelCommandCreated, TimerEvent::kTimerCanceled, TimerState::kCanceled},
+    // Fired before our CancelTimer went out (both in one batch of events): the
+    // unsent cancel is dropped; the code already saw the cancellation.
+    {TimerState::kCancelCommandCreated, TimerEvent::kTimerFired, TimerState::kFired},
     {TimerState::kFired, TimerEvent::kCancel, TimerState::kFired},
     {TimerState::kCanceled, TimerEvent::kCancel, TimerState::kCanceled},
     {TimerState::kCanceledBeforeSent, TimerEvent::kCancel, TimerState::kCanceledBeforeSent},

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "dev_server.h"
 #include "temporal/client/client.h"
+#include "temporal/worker/replayer.h"
 #include "temporal/worker/worker.h"
 #include "temporal/workflow/workflow.h"
 
@@ -207,6 +209,31 @@ wf::Task<std::string> SignalsAnotherWorkflow(std::string target, std::string dec
   co_return "sent";
 }
 
+// The same registrations serve the worker and the replayer that checks every
+// test's history afterwards.
+template <typename Registry>
+void RegisterWorkflows(Registry& registry, bool v2) {
+  registry.RegisterWorkflow("Greet", Greet)
+      .RegisterWorkflow("SleepThenCount", SleepThenCount)
+      .RegisterWorkflow("Fanout", Fanout)
+      .RegisterWorkflow("AwaitDecision", AwaitDecision)
+      .RegisterWorkflow("CleanupOnCancel", CleanupOnCancel)
+      .RegisterWorkflow("FailingActivity", FailingActivity)
+      .RegisterWorkflow("RejectInput", RejectInput)
+      .RegisterWorkflow("CountRuns", CountRuns)
+      .RegisterWorkflow("Buggy", Buggy)
+      .RegisterWorkflow("Deterministic", Deterministic)
+      .RegisterWorkflow("Changing", v2 ? ChangingV2 : ChangingV1)
+      .RegisterWorkflow("Patched", v2 ? PatchedV2 : PatchedV1)
+      .RegisterWorkflow("RecordsASideEffect", RecordsASideEffect)
+      .RegisterWorkflow("UpsertsStatus", UpsertsStatus)
+      .RegisterWorkflow("ParentOfGreet", ParentOfGreet)
+      .RegisterWorkflow("ParentOfFailingChild", ParentOfFailingChild)
+      .RegisterWorkflow("ParentSignalsChild", ParentSignalsChild)
+      .RegisterWorkflow("ParentWaitsOnLongChild", ParentWaitsOnLongChild)
+      .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow);
+}
+
 class WorkflowWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -219,35 +246,36 @@ class WorkflowWorkerTest : public ::testing::Test {
     client_ = std::make_unique<temporal::Client>(std::move(*client));
     task_queue_ = UniqueId("cpp-workflows");
   }
+  // Every history a test produced is exported as JSON, loaded back and
+  // replayed against the workflow code: replay must agree with what ran.
   void TearDown() override {
     if (worker_) worker_->Shutdown();
+    temporal::Replayer replayer;
+    RegisterWorkflows(replayer, v2_);
+    for (const auto& handle : started_) {
+      auto json = client_->GetHandle(handle.workflow_id(), handle.run_id()).FetchHistoryJson();
+      ASSERT_TRUE(json.ok()) << json.error();
+      auto history = temporal::Replayer::LoadHistoryJson(*json);
+      ASSERT_TRUE(history.ok()) << history.error();
+      temporal::Status replayed = replayer.ReplayHistory(*history, handle.workflow_id());
+      if (expect_nondeterministic_.count(handle.workflow_id()) != 0) {
+        ASSERT_FALSE(replayed.ok())
+            << handle.workflow_id() << " replayed although its code changed";
+        EXPECT_EQ(replayed.error().code(), ErrorCode::kNondeterminism) << replayed.error();
+      } else {
+        EXPECT_TRUE(replayed.ok()) << handle.workflow_id() << ": " << replayed.error();
+      }
+    }
   }
 
   void StartWorker(int max_cached = 1000, bool v2 = false) {
     if (worker_) worker_->Shutdown();
+    v2_ = v2;
     temporal::WorkerOptions options;
     options.task_queue = task_queue_;
     options.max_cached_workflows = max_cached;
     worker_ = std::make_unique<temporal::Worker>(*client_, options);
-    worker_->RegisterWorkflow("Greet", Greet)
-        .RegisterWorkflow("SleepThenCount", SleepThenCount)
-        .RegisterWorkflow("Fanout", Fanout)
-        .RegisterWorkflow("AwaitDecision", AwaitDecision)
-        .RegisterWorkflow("CleanupOnCancel", CleanupOnCancel)
-        .RegisterWorkflow("FailingActivity", FailingActivity)
-        .RegisterWorkflow("RejectInput", RejectInput)
-        .RegisterWorkflow("CountRuns", CountRuns)
-        .RegisterWorkflow("Buggy", Buggy)
-        .RegisterWorkflow("Deterministic", Deterministic)
-        .RegisterWorkflow("Changing", v2 ? ChangingV2 : ChangingV1)
-        .RegisterWorkflow("Patched", v2 ? PatchedV2 : PatchedV1)
-        .RegisterWorkflow("RecordsASideEffect", RecordsASideEffect)
-        .RegisterWorkflow("UpsertsStatus", UpsertsStatus)
-        .RegisterWorkflow("ParentOfGreet", ParentOfGreet)
-        .RegisterWorkflow("ParentOfFailingChild", ParentOfFailingChild)
-        .RegisterWorkflow("ParentSignalsChild", ParentSignalsChild)
-        .RegisterWorkflow("ParentWaitsOnLongChild", ParentWaitsOnLongChild)
-        .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow);
+    RegisterWorkflows(*worker_, v2);
     worker_->RegisterActivity("Greeting", [](std::string name) { return "hello " + name; })
         .RegisterActivity("Square", [](int x) { return x * x; })
         .RegisterActivity("Create",
@@ -274,6 +302,7 @@ class WorkflowWorkerTest : public ::testing::Test {
     options.execution_timeout = std::chrono::minutes(2);
     auto handle = client_->StartWorkflow(type, options, args...);
     EXPECT_TRUE(handle.ok()) << handle.error();
+    started_.push_back(*handle);
     return *handle;
   }
 
@@ -293,6 +322,9 @@ class WorkflowWorkerTest : public ::testing::Test {
   std::unique_ptr<temporal::Client> client_;
   std::unique_ptr<temporal::Worker> worker_;
   std::string task_queue_;
+  bool v2_ = false;
+  std::vector<temporal::WorkflowHandle> started_;
+  std::set<std::string> expect_nondeterministic_;  // workflow ids whose code changed on purpose
   std::atomic<int> created_{0};
   std::atomic<int> destroyed_{0};
 };
@@ -490,6 +522,7 @@ TEST_F(WorkflowWorkerTest, ChangedWorkflowCodeIsReportedAsNonDeterminism) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   StartWorker(1000, /*v2=*/true);  // a new worker: empty cache, changed code
+  expect_nondeterministic_.insert(handle.workflow_id());
   ASSERT_TRUE(handle.Signal("go").ok());
   bool found = false;
   for (int i = 0; i < 150 && !found; ++i) {

@@ -13,6 +13,7 @@
 #include "temporal/client/client.h"
 #include "temporal/worker/replayer.h"
 #include "temporal/worker/worker.h"
+#include "temporal/workflow/signal_channel.h"
 #include "temporal/workflow/workflow.h"
 
 namespace {
@@ -209,6 +210,21 @@ wf::Task<std::string> SignalsAnotherWorkflow(std::string target, std::string dec
   co_return "sent";
 }
 
+// Sums the values of signal "add" until "finish"; values sent before the
+// workflow started its first task (signal-with-start) are not lost.
+wf::Task<int> SumsSignals() {
+  auto numbers = wf::GetSignalChannel<int>("add");
+  bool finished = false;
+  wf::SetSignalHandler("finish", [&] { finished = true; });
+  int total = co_await numbers.Receive();  // at least one value
+  while (true) {
+    co_await wf::WaitCondition([&] { return finished || numbers.size() > 0; });
+    while (auto more = numbers.TryReceive()) total += *more;
+    if (finished) break;
+  }
+  co_return total;
+}
+
 // The same registrations serve the worker and the replayer that checks every
 // test's history afterwards.
 template <typename Registry>
@@ -231,7 +247,8 @@ void RegisterWorkflows(Registry& registry, bool v2) {
       .RegisterWorkflow("ParentOfFailingChild", ParentOfFailingChild)
       .RegisterWorkflow("ParentSignalsChild", ParentSignalsChild)
       .RegisterWorkflow("ParentWaitsOnLongChild", ParentWaitsOnLongChild)
-      .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow);
+      .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow)
+      .RegisterWorkflow("SumsSignals", SumsSignals);
 }
 
 class WorkflowWorkerTest : public ::testing::Test {
@@ -686,6 +703,23 @@ TEST_F(WorkflowWorkerTest, WorkflowSignalsAnExternalWorkflow) {
   EXPECT_EQ(*result, "ap-south-1");
   auto types = EventTypes(sender);
   EXPECT_EQ(Count(types, enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED), 1);
+}
+
+TEST_F(WorkflowWorkerTest, SignalChannelDeliversValuesInOrderIncludingEarlyOnes) {
+  StartWorker();
+  temporal::StartWorkflowOptions options;
+  options.id = UniqueId("channel");
+  options.task_queue = task_queue_;
+  auto handle =
+      client_->SignalWithStart("SumsSignals", options, "add", *temporal::ToPayloads(1), {});
+  ASSERT_TRUE(handle.ok()) << handle.error();
+  started_.push_back(*handle);
+  ASSERT_TRUE(handle->Signal("add", 10).ok());
+  ASSERT_TRUE(handle->Signal("add", 100).ok());
+  ASSERT_TRUE(handle->Signal("finish").ok());
+  auto result = handle->GetResult<int>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(*result, 111);
 }
 
 }  // namespace

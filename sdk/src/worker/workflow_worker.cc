@@ -371,6 +371,8 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
               options_.sticky_schedule_to_start_timeout);
   request.mutable_sdk_metadata()->set_sdk_name(kSdkName);
   request.mutable_sdk_metadata()->set_sdk_version(kSdkVersion);
+  for (std::uint32_t flag : instance.TakeNewSdkFlags())
+    request.mutable_sdk_metadata()->add_lang_used_flags(flag);
   for (const auto& [query_id, query] : task.queries()) {
     std::vector<Payload> arguments(query.query_args().payloads().begin(),
                                    query.query_args().payloads().end());

@@ -382,8 +382,13 @@ void WorkflowInstance::CollectUpcomingMarkers(
   // The markers a replayed task recorded follow it in history; side effects
   // and patches read them while the task's code runs (as the Go SDK does).
   upcoming_markers_.clear();
+  sdk_flags_.ClearRecorded();
   for (int j = from; j < events.size(); ++j) {
     const enums::EventType type = events[j].event_type();
+    if (type == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      sdk_flags_.SetRecorded(
+          events[j].workflow_task_completed_event_attributes().sdk_metadata().lang_used_flags());
+    }
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED ||
         type == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED)
       break;
@@ -746,6 +751,14 @@ void WorkflowInstance::RecordMarker(const std::string& name, const Payload& id,
   auto machine = std::make_unique<RecordedCommandMachine>(
       *this, std::move(command), "marker " + name + " " + id.data(), name + "/" + id.data());
   machines_.push_back(std::move(machine));
+}
+
+bool WorkflowInstance::TryUseSdkFlag(std::uint32_t flag) {
+  return sdk_flags_.TryUse(flag, replaying_);
+}
+
+std::vector<std::uint32_t> WorkflowInstance::TakeNewSdkFlags() {
+  return sdk_flags_.TakeNewlyUsed();
 }
 
 bool WorkflowInstance::Patched(const std::string& patch_id, bool deprecated) {

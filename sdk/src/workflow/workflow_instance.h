@@ -32,6 +32,7 @@
 #include "workflow/machines/external_machines.h"
 #include "workflow/machines/marker_machine.h"
 #include "workflow/machines/timer_machine.h"
+#include "workflow/sdk_flags.h"
 
 namespace temporal::workflow::detail {
 
@@ -98,6 +99,10 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   Future<bool> WaitCondition(std::function<bool()> predicate,
                              std::optional<std::chrono::milliseconds> timeout);
   std::uint64_t NextRandom() { return random_(); }
+  /// TryUseSdkFlag tells whether SDK behaviour `flag` applies (sdk_flags.h).
+  bool TryUseSdkFlag(std::uint32_t flag);
+  /// TakeNewSdkFlags returns the flags to record in the next task completion.
+  std::vector<std::uint32_t> TakeNewSdkFlags();
   /// Patched implements workflow::Patched / DeprecatePatch (docs/determinism.md).
   bool Patched(const std::string& patch_id, bool deprecated);
   /// SideEffect runs `compute` once, records its result, and returns the
@@ -179,6 +184,7 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   std::map<std::string, bool> patches_;
   std::map<std::string, temporal::api::history::v1::MarkerRecordedEventAttributes>
       upcoming_markers_;
+  SdkFlags sdk_flags_;
   std::string nondeterminism_;  // found while workflow code ran; thrown after it
 
   std::deque<Ready> ready_;

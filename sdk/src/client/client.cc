@@ -4,6 +4,7 @@
 
 #include "client/client_core.h"
 #include "common/proto_time.h"
+#include "common/uuid.h"
 
 namespace temporal {
 namespace {
@@ -13,15 +14,8 @@ using detail::ClientCore;
 
 std::string RandomRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buffer[40];
-  std::uint64_t a = rng(), b = rng();
-  // A version-4 UUID, as request ids are by convention.
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
+  const std::uint64_t high = rng();
+  return detail::FormatUuidV4(high, rng());
 }
 
 // Fills the fields StartWorkflowExecution and SignalWithStartWorkflowExecution share.

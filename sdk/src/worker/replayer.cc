@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "workflow/history_events.h"
 #include "workflow/nondeterminism_error.h"
 #include "workflow/workflow_instance.h"
 
@@ -23,6 +24,7 @@ using nlohmann::json;
 using temporal::api::command::v1::Command;
 using temporal::api::history::v1::History;
 using temporal::api::history::v1::HistoryEvent;
+using workflow::detail::IsCommandEvent;
 using workflow::detail::NondeterminismError;
 using workflow::detail::WorkflowInstance;
 using workflow::detail::WorkflowTaskError;
@@ -177,27 +179,6 @@ class LegacyEnumRewriter {
 bool IsWorkflowTaskOutcome(enums::EventType type) {
   return type == enums::EVENT_TYPE_WORKFLOW_TASK_FAILED ||
          type == enums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
-}
-
-// The events that record a command (a workflow task's output). Keep in step
-// with the engine's list in workflow_instance.cc.
-bool IsCommandEvent(enums::EventType type) {
-  switch (type) {
-    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
-    case enums::EVENT_TYPE_TIMER_STARTED:
-    case enums::EVENT_TYPE_TIMER_CANCELED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-    case enums::EVENT_TYPE_MARKER_RECORDED:
-    case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-    case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // LastRecordedTaskEnd finds the last workflow task the engine will run whose

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "common/uuid.h"
 #include "temporal/workflow/workflow.h"
 #include "workflow/workflow_instance.h"
 
@@ -107,14 +108,8 @@ std::uint64_t Random() { return Instance().NextRandom(); }
 
 std::string NewUuid() {
   auto& instance = Instance();
-  std::uint64_t a = instance.NextRandom(), b = instance.NextRandom();
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
+  const std::uint64_t high = instance.NextRandom();
+  return temporal::detail::FormatUuidV4(high, instance.NextRandom());
 }
 
 void LogInfo(std::string_view message) {

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "golden_histories.h"
+#include "temporal-replay/sample_workflows.h"
 #include "temporal/worker/replayer.h"
 #include "temporal/workflow/workflow.h"
 
@@ -30,57 +31,15 @@ wf::ActivityOptions Quick() {
   return options;
 }
 
-wf::Task<std::string> Greet(std::string name) {
-  std::string greeting = co_await wf::ExecuteActivity<std::string>("Greeting", Quick(), name);
-  co_return greeting + "!";
-}
-
-wf::Task<int> SleepThenCount(int milliseconds) {
-  co_await wf::Sleep(std::chrono::milliseconds(milliseconds));
-  co_return milliseconds;
-}
-
-wf::Task<std::vector<int>> Fanout(int count) {
-  std::vector<wf::Future<int>> squares;
-  for (int i = 1; i <= count; ++i)
-    squares.push_back(wf::ExecuteActivity<int>("Square", Quick(), i));
-  co_return co_await wf::WhenAll(std::move(squares));
-}
-
-wf::Task<std::string> AwaitDecision(int timeout_ms) {
-  std::optional<std::string> decision;
-  wf::SetSignalHandler("decide", [&](std::string value) { decision = value; });
-  const bool decided = co_await wf::WaitCondition([&] { return decision.has_value(); },
-                                                  std::chrono::milliseconds(timeout_ms));
-  if (!decided) throw ApplicationFailure("no decision in time", "DecisionTimeout", true);
-  co_return *decision;
-}
-
-wf::Task<std::string> CleanupOnCancel(std::string resource) {
-  co_await wf::ExecuteActivity<std::string>("Create", Quick(), resource);
-  std::exception_ptr cancelled;
-  try {
-    co_await wf::Sleep(std::chrono::hours(1));
-  } catch (const CanceledFailure&) {
-    cancelled = std::current_exception();
-  }
-  if (cancelled) {
-    co_await wf::CancellationScope::Detached().Run([](std::string name) -> wf::Task<void> {
-      co_await wf::ExecuteActivity<std::string>("Destroy", Quick(), name);
-    }(resource));
-    std::rethrow_exception(cancelled);
-  }
-  co_return "not cancelled";
-}
-
-wf::Task<std::string> FailingActivity() {
-  co_return co_await wf::ExecuteActivity<std::string>("AlwaysFails", Quick());
-}
-
-wf::Task<int> CountRuns(int remaining, int count) {
-  if (remaining > 0) wf::ContinueAsNew(remaining - 1, count + 1);
-  co_return count;
-}
+// The recorded workflows themselves are compiled from that file, so the
+// goldens always replay against exactly the code temporal-replay ships.
+using samples::AwaitDecision;
+using samples::CleanupOnCancel;
+using samples::CountRuns;
+using samples::FailingActivity;
+using samples::Fanout;
+using samples::Greet;
+using samples::SleepThenCount;
 
 // --- The same workflows after an incompatible change ------------------------
 

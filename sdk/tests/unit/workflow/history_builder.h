@@ -289,6 +289,108 @@ class HistoryBuilder {
     return *this;
   }
 
+  // --- Child workflows, external workflows, markers --------------------------
+
+  /// ChildInitiated appends StartChildWorkflowExecutionInitiated.
+  HistoryBuilder& ChildInitiated(const std::string& workflow_id, const std::string& workflow_type) {
+    auto& a = *Add(enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+                   .mutable_start_child_workflow_execution_initiated_event_attributes();
+    a.set_namespace_("default");
+    a.set_workflow_id(workflow_id);
+    a.mutable_workflow_type()->set_name(workflow_type);
+    a.set_workflow_task_completed_event_id(last_workflow_task_completed_);
+    children_[workflow_id] = history_.events(history_.events_size() - 1).event_id();
+    return *this;
+  }
+  /// ChildStarted appends ChildWorkflowExecutionStarted.
+  HistoryBuilder& ChildStarted(const std::string& workflow_id) {
+    auto& a = *Add(enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+                   .mutable_child_workflow_execution_started_event_attributes();
+    a.set_initiated_event_id(Lookup(children_, workflow_id));
+    a.mutable_workflow_execution()->set_workflow_id(workflow_id);
+    a.mutable_workflow_execution()->set_run_id("child-run");
+    return *this;
+  }
+  /// ChildCompleted appends ChildWorkflowExecutionCompleted with `result`.
+  template <typename T>
+  HistoryBuilder& ChildCompleted(const std::string& workflow_id, const T& result) {
+    auto& a = *Add(enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)
+                   .mutable_child_workflow_execution_completed_event_attributes();
+    a.set_initiated_event_id(Lookup(children_, workflow_id));
+    SetPayloads(a.mutable_result(), result);
+    return *this;
+  }
+  /// ChildFailed appends ChildWorkflowExecutionFailed with an application failure.
+  HistoryBuilder& ChildFailed(const std::string& workflow_id, const std::string& type) {
+    auto& a = *Add(enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED)
+                   .mutable_child_workflow_execution_failed_event_attributes();
+    a.set_initiated_event_id(Lookup(children_, workflow_id));
+    a.mutable_failure()->set_message("canned child failure");
+    a.mutable_failure()->mutable_application_failure_info()->set_type(type);
+    return *this;
+  }
+  /// ChildStartFailed appends StartChildWorkflowExecutionFailed (id in use).
+  HistoryBuilder& ChildStartFailed(const std::string& workflow_id) {
+    auto& a = *Add(enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)
+                   .mutable_start_child_workflow_execution_failed_event_attributes();
+    a.set_initiated_event_id(Lookup(children_, workflow_id));
+    a.set_workflow_id(workflow_id);
+    a.set_cause(enums::START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS);
+    return *this;
+  }
+  /// SignalExternalInitiated appends SignalExternalWorkflowExecutionInitiated.
+  HistoryBuilder& SignalExternalInitiated(const std::string& workflow_id,
+                                          const std::string& signal_name) {
+    auto& a = *Add(enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+                   .mutable_signal_external_workflow_execution_initiated_event_attributes();
+    a.mutable_workflow_execution()->set_workflow_id(workflow_id);
+    a.set_signal_name(signal_name);
+    a.set_workflow_task_completed_event_id(last_workflow_task_completed_);
+    external_ = history_.events(history_.events_size() - 1).event_id();
+    return *this;
+  }
+  /// ExternalSignaled / SignalExternalFailed close the last SignalExternal.
+  HistoryBuilder& ExternalSignaled() {
+    Add(enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
+        .mutable_external_workflow_execution_signaled_event_attributes()
+        ->set_initiated_event_id(external_);
+    return *this;
+  }
+  HistoryBuilder& SignalExternalFailed() {
+    Add(enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
+        .mutable_signal_external_workflow_execution_failed_event_attributes()
+        ->set_initiated_event_id(external_);
+    return *this;
+  }
+  /// CancelExternalInitiated / ExternalCancelRequested: RequestCancelExternal and its outcome.
+  HistoryBuilder& CancelExternalInitiated(const std::string& workflow_id) {
+    auto& a = *Add(enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+                   .mutable_request_cancel_external_workflow_execution_initiated_event_attributes();
+    a.mutable_workflow_execution()->set_workflow_id(workflow_id);
+    a.set_workflow_task_completed_event_id(last_workflow_task_completed_);
+    external_ = history_.events(history_.events_size() - 1).event_id();
+    return *this;
+  }
+  HistoryBuilder& ExternalCancelRequested() {
+    Add(enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+        .mutable_external_workflow_execution_cancel_requested_event_attributes()
+        ->set_initiated_event_id(external_);
+    return *this;
+  }
+  /// Marker appends MarkerRecorded `name` with details id (json) and data.
+  template <typename T>
+  HistoryBuilder& Marker(const std::string& name, const std::string& id_json, const T& data) {
+    auto& a = *Add(enums::EVENT_TYPE_MARKER_RECORDED).mutable_marker_recorded_event_attributes();
+    a.set_marker_name(name);
+    Payload id;
+    (*id.mutable_metadata())["encoding"] = "json/plain";
+    id.set_data(id_json);
+    *(*a.mutable_details())["id"].add_payloads() = id;
+    SetPayloads(&(*a.mutable_details())["data"], data);
+    a.set_workflow_task_completed_event_id(last_workflow_task_completed_);
+    return *this;
+  }
+
  private:
   template <typename... Args>
   static void SetPayloads(temporal::api::common::v1::Payloads* out, const Args&... args) {
@@ -323,6 +425,8 @@ class HistoryBuilder {
   std::map<std::string, std::int64_t> activities_;
   std::map<std::string, std::int64_t> activity_starts_;
   std::map<std::string, std::int64_t> activity_cancel_requests_;
+  std::map<std::string, std::int64_t> children_;
+  std::int64_t external_ = 0;
 };
 
 }  // namespace temporal::testing

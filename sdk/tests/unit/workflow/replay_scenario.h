@@ -66,6 +66,7 @@ std::vector<ReplayScenario> TimerScenarios();
 std::vector<ReplayScenario> ActivityScenarios();
 std::vector<ReplayScenario> CompletionScenarios();
 std::vector<ReplayScenario> NondeterminismScenarios();
+std::vector<ReplayScenario> ChildAndExternalScenarios();
 
 /// ReplayScenarioTest runs one scenario (TEST_P in replay_scenario_test.cc).
 class ReplayScenarioTest : public ::testing::TestWithParam<ReplayScenario> {};

@@ -6,7 +6,10 @@
 
 #include "replay_scenario.h"
 #include "workflow/machines/activity_machine.h"
+#include "workflow/machines/child_workflow_machine.h"
 #include "workflow/machines/completion_machine.h"
+#include "workflow/machines/external_machines.h"
+#include "workflow/machines/marker_machine.h"
 #include "workflow/machines/state_machine.h"
 #include "workflow/machines/timer_machine.h"
 
@@ -24,8 +27,8 @@ constexpr std::size_t kCompletionRowsTargeted = workflow::detail::kCompletionTra
 TEST(TransitionCoverageTest, CannedScenariosTakeEveryReachableTransition) {
   TransitionCoverage::Reset();
   std::vector<ReplayScenario> all;
-  for (auto list :
-       {TimerScenarios(), ActivityScenarios(), CompletionScenarios(), NondeterminismScenarios()}) {
+  for (auto list : {TimerScenarios(), ActivityScenarios(), CompletionScenarios(),
+                    NondeterminismScenarios(), ChildAndExternalScenarios()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   for (const ReplayScenario& scenario : all) {
@@ -35,6 +38,23 @@ TEST(TransitionCoverageTest, CannedScenariosTakeEveryReachableTransition) {
   const std::size_t timer = TransitionCoverage::Covered("TimerMachine");
   const std::size_t activity = TransitionCoverage::Covered("ActivityMachine");
   const std::size_t completion = TransitionCoverage::Covered("CompletionMachine");
+  const std::size_t child = TransitionCoverage::Covered("ChildWorkflowMachine");
+  const std::size_t signal = TransitionCoverage::Covered("SignalExternalMachine");
+  const std::size_t cancel = TransitionCoverage::Covered("CancelExternalMachine");
+  const std::size_t recorded = TransitionCoverage::Covered("RecordedCommandMachine");
+  std::cout << "transition coverage: ChildWorkflowMachine " << child << "/"
+            << workflow::detail::kChildTransitions.size() << ", SignalExternalMachine " << signal
+            << "/" << workflow::detail::kExternalTransitions.size() << ", CancelExternalMachine "
+            << cancel << "/" << workflow::detail::kExternalTransitions.size()
+            << ", RecordedCommandMachine " << recorded << "/"
+            << workflow::detail::kRecordedTransitions.size() << std::endl;
+  // Rows these scenarios take: child Created->Initiated, Initiated->Started/StartFailed,
+  // Started->Completed/Failed; external Created->Initiated, Initiated->Done/Failed
+  // (signal), Created->Initiated, Initiated->Done (cancel); the marker row.
+  EXPECT_GE(child, 5u);
+  EXPECT_GE(signal, 3u);
+  EXPECT_GE(cancel, 2u);
+  EXPECT_GE(recorded, 1u);
   std::cout << "transition coverage (" << all.size() << " scenarios): TimerMachine " << timer << "/"
             << workflow::detail::kTimerTransitions.size() << ", ActivityMachine " << activity << "/"
             << workflow::detail::kActivityTransitions.size() << ", CompletionMachine " << completion

@@ -225,6 +225,31 @@ wf::Task<int> SumsSignals() {
   co_return total;
 }
 
+// Starts a heartbeating activity in a scope, cancels the scope after 1 s and
+// reports what the workflow saw, per cancellation type.
+wf::Task<std::string> CancelsAnActivity(int type) {
+  wf::ActivityOptions options;
+  options.start_to_close_timeout = std::chrono::seconds(60);
+  options.heartbeat_timeout = std::chrono::seconds(2);
+  options.cancellation_type = static_cast<wf::ActivityCancellationType>(type);
+  wf::CancellationScope scope;
+  wf::Future<std::string> activity = scope.RunOperation(
+      [&] { return wf::ExecuteActivity<std::string>("WaitsForCancel", options); });
+  co_await wf::Sleep(std::chrono::seconds(1));
+  scope.Cancel();
+  std::string outcome;
+  try {
+    outcome = co_await activity;
+  } catch (const temporal::CanceledFailure&) {
+    outcome = "canceled-at-once";
+  } catch (const wf::FailureError& error) {
+    outcome = std::string("failure:") + temporal::FailureKindName(error.failure().kind()) + "/" +
+              (error.failure().cause() ? temporal::FailureKindName(error.failure().cause()->kind())
+                                       : "none");
+  }
+  co_return outcome;
+}
+
 // The same registrations serve the worker and the replayer that checks every
 // test's history afterwards.
 template <typename Registry>
@@ -248,7 +273,8 @@ void RegisterWorkflows(Registry& registry, bool v2) {
       .RegisterWorkflow("ParentSignalsChild", ParentSignalsChild)
       .RegisterWorkflow("ParentWaitsOnLongChild", ParentWaitsOnLongChild)
       .RegisterWorkflow("SignalsAnotherWorkflow", SignalsAnotherWorkflow)
-      .RegisterWorkflow("SumsSignals", SumsSignals);
+      .RegisterWorkflow("SumsSignals", SumsSignals)
+      .RegisterWorkflow("CancelsAnActivity", CancelsAnActivity);
 }
 
 class WorkflowWorkerTest : public ::testing::Test {
@@ -304,6 +330,15 @@ class WorkflowWorkerTest : public ::testing::Test {
                           [this](std::string name) {
                             destroyed_ += 1;
                             return name;
+                          })
+        .RegisterActivity("WaitsForCancel",
+                          [](temporal::ActivityContext& context) {
+                            for (int i = 0; i < 300 && !context.IsCancelled(); ++i) {
+                              context.Heartbeat(i);
+                              context.WaitForCancellation(std::chrono::milliseconds(100));
+                            }
+                            context.ThrowIfCancelled();
+                            return std::string("finished");
                           })
         .RegisterActivity("AlwaysFails", []() -> std::string {
           throw temporal::ApplicationFailure("quota exceeded", "QuotaExceeded", true);
@@ -720,6 +755,38 @@ TEST_F(WorkflowWorkerTest, SignalChannelDeliversValuesInOrderIncludingEarlyOnes)
   auto result = handle->GetResult<int>();
   ASSERT_TRUE(result.ok()) << result.error();
   EXPECT_EQ(*result, 111);
+}
+
+TEST_F(WorkflowWorkerTest, ActivityCancellationTypesBehaveAsSpecified) {
+  StartWorker();
+  struct Case {
+    wf::ActivityCancellationType type;
+    std::string outcome;
+    int cancel_requested_events;
+    int canceled_events;
+  };
+  const std::vector<Case> cases = {
+      {wf::ActivityCancellationType::kTryCancel, "canceled-at-once", 1, -1},
+      {wf::ActivityCancellationType::kWaitCancellationCompleted,
+       "failure:ActivityFailure/CanceledFailure", 1, 1},
+      {wf::ActivityCancellationType::kAbandon, "canceled-at-once", 0, 0},
+  };
+  for (const Case& c : cases) {
+    auto handle = Start("CancelsAnActivity", static_cast<int>(c.type));
+    auto result = handle.GetResult<std::string>();
+    ASSERT_TRUE(result.ok()) << result.error();
+    EXPECT_EQ(*result, c.outcome) << static_cast<int>(c.type);
+    auto types = EventTypes(handle);
+    EXPECT_EQ(Count(types, enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED),
+              c.cancel_requested_events)
+        << static_cast<int>(c.type);
+    // TRY_CANCEL does not wait, so whether ActivityTaskCanceled lands before the
+    // workflow completes is not fixed; the other two are.
+    if (c.canceled_events >= 0) {
+      EXPECT_EQ(Count(types, enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED), c.canceled_events)
+          << static_cast<int>(c.type);
+    }
+  }
 }
 
 }  // namespace

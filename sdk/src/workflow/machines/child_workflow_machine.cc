@@ -62,13 +62,13 @@ const char* ChildEventName(ChildEvent event) {
 }
 
 ChildWorkflowMachine::ChildWorkflowMachine(
-    MachineHost& host, ChildHost& child_host, const std::string& namespace_,
+    MachineHost& host, ChildHost& child_host, const std::string& namespace_name,
     std::string workflow_id, std::string workflow_type, const ChildWorkflowOptions& options,
     std::vector<Payload> arguments,
     std::function<void(std::vector<Payload>, std::exception_ptr)> on_result)
     : host_(host),
       child_host_(child_host),
-      namespace_(namespace_),
+      namespace_(namespace_name),
       workflow_id_(std::move(workflow_id)),
       workflow_type_(std::move(workflow_type)),
       cancellation_type_(options.cancellation_type),
@@ -79,7 +79,7 @@ ChildWorkflowMachine::ChildWorkflowMachine(
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION);
   auto* attributes = command.mutable_start_child_workflow_execution_command_attributes();
-  attributes->set_namespace_(namespace_);
+  // The command's namespace field is deprecated: children run in the parent's namespace.
   attributes->set_workflow_id(workflow_id_);
   attributes->mutable_workflow_type()->set_name(workflow_type_);
   attributes->mutable_task_queue()->set_name(options.task_queue.empty() ? host_.task_queue()

@@ -82,7 +82,7 @@ class ChildHost {
 
 class ChildWorkflowMachine : public CommandMachine {
  public:
-  ChildWorkflowMachine(MachineHost& host, ChildHost& child_host, const std::string& namespace_,
+  ChildWorkflowMachine(MachineHost& host, ChildHost& child_host, const std::string& namespace_name,
                        std::string workflow_id, std::string workflow_type,
                        const ChildWorkflowOptions& options, std::vector<Payload> arguments,
                        std::function<void(std::vector<Payload>, std::exception_ptr)> on_result);

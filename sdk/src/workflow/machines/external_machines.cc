@@ -48,7 +48,7 @@ SignalExternalMachine::SignalExternalMachine(MachineHost& host, std::string name
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION);
   auto* attributes = command.mutable_signal_external_workflow_execution_command_attributes();
-  attributes->set_namespace_(std::move(namespace_));
+  (void)namespace_;  // deprecated command field: the target is in this workflow's namespace
   attributes->mutable_execution()->set_workflow_id(std::move(workflow_id));
   attributes->mutable_execution()->set_run_id(std::move(run_id));
   attributes->set_signal_name(std::move(signal_name));
@@ -105,7 +105,7 @@ CancelExternalMachine::CancelExternalMachine(MachineHost& host, std::string name
   command.set_command_type(enums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION);
   auto* attributes =
       command.mutable_request_cancel_external_workflow_execution_command_attributes();
-  attributes->set_namespace_(std::move(namespace_));
+  (void)namespace_;  // deprecated command field: the target is in this workflow's namespace
   attributes->set_workflow_id(std::move(workflow_id));
   attributes->set_run_id(std::move(run_id));
   attributes->set_child_workflow_only(child_only);

@@ -152,4 +152,14 @@ std::vector<ReplayScenario> ChildAndExternalScenarios() {
 INSTANTIATE_TEST_SUITE_P(ChildAndExternal, ReplayScenarioTest,
                          ::testing::ValuesIn(ChildAndExternalScenarios()), ScenarioName);
 
+TEST(ChildAndExternalMachineTest, ScenariosTakeTheRowsTheyTarget) {
+  // Child: Created->Initiated, Initiated->Started/StartFailed, Started->Completed/Failed.
+  EXPECT_GE(CoverageOf(ChildAndExternalScenarios(), "ChildWorkflowMachine"), 5u);
+  // Signal external: Created->Initiated, Initiated->Done/Failed; cancel external:
+  // ->Initiated->Done.
+  EXPECT_GE(CoverageOf(ChildAndExternalScenarios(), "SignalExternalMachine"), 3u);
+  EXPECT_GE(CoverageOf(ChildAndExternalScenarios(), "CancelExternalMachine"), 2u);
+  EXPECT_EQ(CoverageOf(ChildAndExternalScenarios(), "RecordedCommandMachine"), 1u);
+}
+
 }  // namespace temporal::testing

@@ -128,4 +128,17 @@ std::vector<ReplayScenario> NondeterminismScenarios() {
 INSTANTIATE_TEST_SUITE_P(Nondeterminism, ReplayScenarioTest,
                          ::testing::ValuesIn(NondeterminismScenarios()), ScenarioName);
 
+TEST(ReplayNondeterminismTest, EveryScenarioHereIsReportedAsNondeterminismAtItsEvent) {
+  for (const ReplayScenario& scenario : NondeterminismScenarios()) {
+    if (!scenario.diverges_at) continue;  // the control cases that must replay
+    Status replayed = ReplayScenarioHistory(scenario);
+    ASSERT_FALSE(replayed.ok()) << scenario.name;
+    EXPECT_EQ(replayed.error().code(), ErrorCode::kNondeterminism) << scenario.name;
+    EXPECT_NE(replayed.error().message().find("[TMPRL1100]"), std::string::npos) << scenario.name;
+    EXPECT_NE(replayed.error().message().find(std::to_string(*scenario.diverges_at)),
+              std::string::npos)
+        << scenario.name << ": " << replayed.error().message();
+  }
+}
+
 }  // namespace temporal::testing

@@ -19,6 +19,7 @@
 
 #include "history_builder.h"
 #include "temporal/worker/replayer.h"
+#include "workflow/machines/state_machine.h"
 
 namespace temporal::testing {
 
@@ -59,6 +60,15 @@ inline Status ReplayScenarioHistory(const ReplayScenario& scenario) {
                                         .name(),
                                     scenario.workflow);
   return replayer.ReplayHistory(scenario.history);
+}
+
+/// CoverageOf replays `scenarios` from a clean slate and returns how many rows
+/// of `machine`'s transition table they took (each file asserts its own target).
+inline std::size_t CoverageOf(const std::vector<ReplayScenario>& scenarios,
+                              const std::string& machine) {
+  workflow::detail::TransitionCoverage::Reset();
+  for (const ReplayScenario& scenario : scenarios) (void)ReplayScenarioHistory(scenario);
+  return workflow::detail::TransitionCoverage::Covered(machine);
 }
 
 /// The scenario lists, one per test file.

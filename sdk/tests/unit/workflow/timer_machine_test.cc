@@ -1,6 +1,8 @@
 // The timer state machine (workflow/machines/timer_machine.h), driven through
 // the Replayer with canned histories. Each scenario names the table rows it
-// takes; together they take all eight.
+// takes; together they take all nine.
+#include "workflow/machines/timer_machine.h"
+
 #include <gtest/gtest.h>
 
 #include "replay_scenario.h"
@@ -176,5 +178,10 @@ std::vector<ReplayScenario> TimerScenarios() {
 
 INSTANTIATE_TEST_SUITE_P(TimerMachine, ReplayScenarioTest, ::testing::ValuesIn(TimerScenarios()),
                          ScenarioName);
+
+TEST(TimerMachineTest, ScenariosTakeEveryRowOfTheTimerTable) {
+  EXPECT_EQ(CoverageOf(TimerScenarios(), "TimerMachine"),
+            workflow::detail::kTimerTransitions.size());
+}
 
 }  // namespace temporal::testing

@@ -5,7 +5,6 @@
 #include <optional>
 
 namespace temporal::samples {
-namespace {
 
 namespace wf = temporal::workflow;
 
@@ -18,8 +17,6 @@ wf::ActivityOptions Quick() {
   options.retry_policy = retry;
   return options;
 }
-
-}  // namespace
 
 wf::Task<std::string> Greet(std::string name) {
   std::string greeting = co_await wf::ExecuteActivity<std::string>("Greeting", Quick(), name);

@@ -15,6 +15,8 @@
 
 namespace temporal::samples {
 
+/// Quick is the activity options every sample uses (10 s, 3 attempts).
+workflow::ActivityOptions Quick();
 /// Greet runs activity "Greeting" with `name` and appends "!".
 workflow::Task<std::string> Greet(std::string name);
 /// SleepThenCount sleeps `milliseconds` on a durable timer and returns it.

@@ -257,29 +257,31 @@ Result<T> Failure::Details(int index) const {
   return FromPayload<T>(details->payloads(index));
 }
 
+namespace detail {
+// ConvertDetails converts WithDetails arguments for both exception types:
+// on failure the details are dropped and `error` says why.
 template <typename... Args>
-ApplicationFailure& ApplicationFailure::WithDetails(const Args&... args) {
+void ConvertDetails(std::vector<Payload>* details, std::string* error, const Args&... args) {
   Result<std::vector<Payload>> payloads = ToPayloads(args...);
   if (payloads) {
-    details_ = std::move(*payloads);
-    details_error_.clear();
+    *details = std::move(*payloads);
+    error->clear();
   } else {
-    details_.clear();
-    details_error_ = payloads.error().ToString();
+    details->clear();
+    *error = payloads.error().ToString();
   }
+}
+}  // namespace detail
+
+template <typename... Args>
+ApplicationFailure& ApplicationFailure::WithDetails(const Args&... args) {
+  detail::ConvertDetails(&details_, &details_error_, args...);
   return *this;
 }
 
 template <typename... Args>
 CanceledFailure& CanceledFailure::WithDetails(const Args&... args) {
-  Result<std::vector<Payload>> payloads = ToPayloads(args...);
-  if (payloads) {
-    details_ = std::move(*payloads);
-    details_error_.clear();
-  } else {
-    details_.clear();
-    details_error_ = payloads.error().ToString();
-  }
+  detail::ConvertDetails(&details_, &details_error_, args...);
   return *this;
 }
 

@@ -21,15 +21,7 @@ namespace wf = temporal::workflow;
 
 // --- The recorded code: tools/temporal-replay/sample_workflows.cc ----------
 
-wf::ActivityOptions Quick() {
-  wf::ActivityOptions options;
-  options.start_to_close_timeout = std::chrono::seconds(10);
-  RetryPolicy retry;
-  retry.initial_interval = std::chrono::milliseconds(100);
-  retry.maximum_attempts = 3;
-  options.retry_policy = retry;
-  return options;
-}
+using samples::Quick;
 
 // The recorded workflows themselves are compiled from that file, so the
 // goldens always replay against exactly the code temporal-replay ships.

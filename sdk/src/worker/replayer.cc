@@ -313,6 +313,7 @@ Status Replayer::ReplayHistory(const History& history, const std::string& workfl
       }
     }
     ApplyRange(instance, history, end + 1, history.events_size());
+    instance.CheckTrailingEvents();
   } catch (const NondeterminismError& error) {
     return Error(ErrorCode::kNondeterminism, error.what());
   } catch (const WorkflowTaskError& error) {

@@ -17,28 +17,29 @@
 
 namespace temporal::workflow::detail {
 
-/// SdkFlag numbers. None is defined yet: every behaviour shipped so far is the
-/// baseline. Add new ones at the end, with the next number, and document them.
-enum class SdkFlag : std::uint32_t {};
+/// SdkFlag numbers. Add new ones at the end, with the next number, and
+/// document them in docs/determinism.md.
+enum class SdkFlag : std::uint32_t {
+  /// 1: within one workflow task, signals are delivered before the task's
+  /// other events (results, timers, cancellation), as sdk-core orders jobs.
+  /// Tasks recorded without it apply their events in history order.
+  kSignalsBeforeResolutions = 1,
+};
 
 class SdkFlags {
  public:
-  /// SetRecorded replaces the flags the history says the task being replayed used.
-  void SetRecorded(const google::protobuf::RepeatedField<std::uint32_t>& flags) {
-    recorded_.assign(flags.begin(), flags.end());
+  /// AddRecorded adds the flags a replayed task's completion lists. A flag
+  /// stays in force for the rest of the run: it is recorded only in the first
+  /// completion that used it (as in sdk-core).
+  void AddRecorded(const google::protobuf::RepeatedField<std::uint32_t>& flags) {
+    recorded_.insert(flags.begin(), flags.end());
   }
-  void ClearRecorded() { recorded_.clear(); }
 
   /// TryUse tells whether behaviour `flag` applies to the task running now:
   /// always for a new task (and the flag is then recorded in its completion),
-  /// on replay only if that task's completion recorded it.
+  /// on replay only if that task's or an earlier task's completion recorded it.
   bool TryUse(std::uint32_t flag, bool replaying) {
-    if (replaying) {
-      for (std::uint32_t recorded : recorded_) {
-        if (recorded == flag) return true;
-      }
-      return false;
-    }
+    if (replaying) return recorded_.count(flag) != 0;
     if (used_.insert(flag).second) newly_used_.push_back(flag);
     return true;
   }
@@ -47,7 +48,7 @@ class SdkFlags {
   std::vector<std::uint32_t> TakeNewlyUsed() { return std::exchange(newly_used_, {}); }
 
  private:
-  std::vector<std::uint32_t> recorded_;
+  std::set<std::uint32_t> recorded_;
   std::set<std::uint32_t> used_;
   std::vector<std::uint32_t> newly_used_;
 };

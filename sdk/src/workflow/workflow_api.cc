@@ -47,6 +47,17 @@ Future<bool> WaitConditionImpl(std::function<bool()> predicate,
   return Instance().WaitCondition(std::move(predicate), timeout);
 }
 
+void DropUndecodableSignal(const std::string& name, const Error& error) {
+  auto& instance = Instance();
+  if (instance.replaying()) return;
+  spdlog::warn("workflow {} ({}): dropped signal '{}': its arguments do not convert: {}",
+               instance.info().workflow_id, instance.info().workflow_type, name, error.message());
+}
+
+void ReportHandlerFailure(std::exception_ptr error) {
+  Instance().ReportHandlerFailure(std::move(error));
+}
+
 void ThrowDataConversion(const std::string& what, const Error& error) {
   throw ApplicationFailure(what + ": " + error.message(), "DataConversionError",
                            /*non_retryable=*/true);
@@ -143,6 +154,8 @@ void UpsertMemo(const std::map<std::string, Payload>& memo) { Instance().UpsertM
 CancellationScope::CancellationScope()
     : state_(std::make_shared<detail::CancellationScopeState>()) {
   auto& instance = Instance();
+  // Checked before the scope is linked into its parent (queries are read-only).
+  instance.RequireMutable("workflow::CancellationScope");
   state_->parent = instance.CurrentScope();
   if (state_->parent != nullptr) {
     state_->parent->children.push_back(state_.get());
@@ -152,6 +165,7 @@ CancellationScope::CancellationScope()
 }
 
 CancellationScope CancellationScope::Detached() {
+  Instance().RequireMutable("workflow::CancellationScope::Detached");
   auto state = std::make_shared<detail::CancellationScopeState>();
   Instance().KeepAlive(state);
   return CancellationScope(std::move(state));

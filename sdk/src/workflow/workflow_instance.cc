@@ -1,6 +1,10 @@
 #include "workflow/workflow_instance.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 #include "common/proto_time.h"
 #include "workflow/history_events.h"
@@ -137,15 +141,61 @@ void WorkflowInstance::Schedule(std::coroutine_handle<> handle, CancellationScop
 
 void WorkflowInstance::Spawn(std::coroutine_handle<> handle, std::function<void()> destroy,
                              CancellationScopeState* scope) {
+  if (in_query_) {
+    destroy();  // never started: nothing of it may run
+    RequireMutable("workflow::Spawn (or a coroutine signal handler)");
+  }
   spawned_.push_back({handle, std::move(destroy)});
   ready_.push_back({handle, scope});
 }
 
+namespace {
+// EncodeFields encodes each payload of a memo or header map.
+Status EncodeFields(const DataConverter& converter,
+                    google::protobuf::Map<std::string, Payload>* fields) {
+  for (auto& [key, value] : *fields) {
+    if (Status encoded = converter.EncodePayload(&value); !encoded) return encoded;
+  }
+  return OkStatus();
+}
+}  // namespace
+
+// Every payload of every command goes through the codec, as in the official
+// SDKs; search attributes are the exception (the server indexes them).
+// Continue-as-new memo and header, and upserted memo, are encoded already.
 Status WorkflowInstance::EncodeCommandPayloads(Command* command) const {
   switch (command->command_type()) {
-    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return converter_.EncodePayloads(
-          command->mutable_schedule_activity_task_command_attributes()->mutable_input());
+    case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+      auto* attributes = command->mutable_schedule_activity_task_command_attributes();
+      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
+          !encoded)
+        return encoded;
+      return converter_.EncodePayloads(attributes->mutable_input());
+    }
+    case enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
+      auto* attributes = command->mutable_start_child_workflow_execution_command_attributes();
+      if (Status encoded = EncodeFields(converter_, attributes->mutable_memo()->mutable_fields());
+          !encoded)
+        return encoded;
+      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
+          !encoded)
+        return encoded;
+      return converter_.EncodePayloads(attributes->mutable_input());
+    }
+    case enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
+      auto* attributes = command->mutable_signal_external_workflow_execution_command_attributes();
+      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
+          !encoded)
+        return encoded;
+      return converter_.EncodePayloads(attributes->mutable_input());
+    }
+    case enums::COMMAND_TYPE_RECORD_MARKER: {
+      auto* attributes = command->mutable_record_marker_command_attributes();
+      for (auto& [key, payloads] : *attributes->mutable_details()) {
+        if (Status encoded = converter_.EncodePayloads(&payloads); !encoded) return encoded;
+      }
+      return OkStatus();
+    }
     case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
       return converter_.EncodePayloads(
           command->mutable_complete_workflow_execution_command_attributes()->mutable_result());
@@ -162,6 +212,21 @@ Status WorkflowInstance::EncodeCommandPayloads(Command* command) const {
     default:
       return OkStatus();
   }
+}
+
+temporal::api::history::v1::MarkerRecordedEventAttributes WorkflowInstance::DecodedMarker(
+    const HistoryEvent& event) const {
+  auto attributes = event.marker_recorded_event_attributes();
+  for (auto& [key, payloads] : *attributes.mutable_details()) {
+    if (Status decoded = converter_.DecodePayloads(&payloads); !decoded) {
+      throw WorkflowTaskError{
+          enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          UnexpectedFailure("marker " + attributes.marker_name() + " (event " +
+                            std::to_string(event.event_id()) +
+                            "): details do not decode: " + decoded.error().ToString())};
+    }
+  }
+  return attributes;
 }
 
 void WorkflowInstance::AddCommand(Command command, CommandMachine* machine) {
@@ -221,82 +286,149 @@ void WorkflowInstance::ApplyEvents(const google::protobuf::RepeatedPtrField<Hist
         RunWorkflowTask(event, /*replaying=*/has_next);
         break;
       }
-      case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED:
-      case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-      case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
-      case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-      case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
-        std::int64_t scheduled_id = 0;
-        if (event.has_activity_task_started_event_attributes()) {
-          scheduled_id = event.activity_task_started_event_attributes().scheduled_event_id();
-        } else if (event.has_activity_task_completed_event_attributes()) {
-          scheduled_id = event.activity_task_completed_event_attributes().scheduled_event_id();
-        } else if (event.has_activity_task_failed_event_attributes()) {
-          scheduled_id = event.activity_task_failed_event_attributes().scheduled_event_id();
-        } else if (event.has_activity_task_timed_out_event_attributes()) {
-          scheduled_id = event.activity_task_timed_out_event_attributes().scheduled_event_id();
-        } else if (event.has_activity_task_canceled_event_attributes()) {
-          scheduled_id = event.activity_task_canceled_event_attributes().scheduled_event_id();
+      case enums::EVENT_TYPE_WORKFLOW_TASK_FAILED: {
+        // A reset run starts with a failed task that names the new run: from
+        // here on its random values (and default child ids) must differ from
+        // the original run's, as in the Go SDK and sdk-core.
+        const auto& attributes = event.workflow_task_failed_event_attributes();
+        if (attributes.cause() == enums::WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW &&
+            !attributes.new_run_id().empty()) {
+          random_.seed(SeedFrom(attributes.new_run_id()));
         }
-        auto it = activities_by_scheduled_id_.find(scheduled_id);
-        if (it == activities_by_scheduled_id_.end()) {
-          throw NondeterminismError(event.event_id(), enums::EventType_Name(type) +
-                                                          " for scheduled event " +
-                                                          std::to_string(scheduled_id) +
-                                                          ", which the workflow never scheduled");
-        }
-        it->second->OnResultEvent(event);
         break;
       }
-      case enums::EVENT_TYPE_TIMER_FIRED: {
-        const std::string& timer_id = event.timer_fired_event_attributes().timer_id();
-        auto it = timers_.find(timer_id);
-        if (it == timers_.end()) {
-          throw NondeterminismError(
-              event.event_id(), "timer " + timer_id + " fired, which the workflow never started");
-        }
-        it->second->OnFired(event);
-        break;
-      }
-      case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
-        const auto& attributes = event.workflow_execution_signaled_event_attributes();
-        std::vector<Payload> input(attributes.input().payloads().begin(),
-                                   attributes.input().payloads().end());
-        if (Status decoded = converter_.DecodePayloads(&input); !decoded) {
-          throw WorkflowTaskError{
-              enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
-              UnexpectedFailure("signal " + attributes.signal_name() +
-                                ": payloads do not decode: " + decoded.error().ToString())};
-        }
-        DeliverSignal(attributes.signal_name(), std::move(input));
-        break;
-      }
-      case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
-      case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
-        Dispatch(children_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
-        break;
-      case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
-      case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
-        Dispatch(signals_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
-        break;
-      case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
-      case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
-        Dispatch(cancels_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
-        break;
-      case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
-        cancel_requested_ = true;
-        root_scope_->Cancel();
+      case enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+      case enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case enums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
         break;
       default:
-        // WorkflowTaskScheduled/Completed/Failed/TimedOut and events this SDK
-        // does not act on (yet) change nothing in the workflow's state.
+        // Signals, results and cancellation belong to the next task that
+        // starts: they are applied there, after its replay state is set.
+        pending_events_.push_back(&event);
         break;
     }
+  }
+  KeepPendingEvents();
+}
+
+void WorkflowInstance::CheckTrailingEvents() {
+  RuntimeGuard guard(this);
+  ApplyActivation();
+}
+
+void WorkflowInstance::KeepPendingEvents() {
+  if (pending_events_.empty()) return;
+  // std::deque keeps element addresses across push_back and swap.
+  std::deque<HistoryEvent> kept;
+  for (const HistoryEvent* event : pending_events_) kept.push_back(*event);
+  pending_storage_.swap(kept);
+  for (std::size_t i = 0; i < pending_events_.size(); ++i)
+    pending_events_[i] = &pending_storage_[i];
+}
+
+void WorkflowInstance::ApplyActivation() {
+  if (pending_events_.empty()) return;
+  const std::vector<const HistoryEvent*> events = std::exchange(pending_events_, {});
+  const auto is_signal = [](const HistoryEvent* event) {
+    return event->event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
+  };
+  const bool mixed = std::any_of(events.begin(), events.end(), is_signal) &&
+                     !std::all_of(events.begin(), events.end(), is_signal);
+  // sdk-core's activation order: signals before the other resolutions. Tasks
+  // recorded before this behaviour (without the flag) keep history order.
+  if (mixed && TryUseSdkFlag(static_cast<std::uint32_t>(SdkFlag::kSignalsBeforeResolutions))) {
+    for (const HistoryEvent* event : events)
+      if (is_signal(event)) ApplyActivationEvent(*event);
+    for (const HistoryEvent* event : events)
+      if (!is_signal(event)) ApplyActivationEvent(*event);
+  } else {
+    for (const HistoryEvent* event : events) ApplyActivationEvent(*event);
+  }
+  pending_storage_.clear();
+}
+
+void WorkflowInstance::ApplyActivationEvent(const HistoryEvent& event) {
+  const enums::EventType type = event.event_type();
+  switch (type) {
+    case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED:
+    case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
+    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+      std::int64_t scheduled_id = 0;
+      if (event.has_activity_task_started_event_attributes()) {
+        scheduled_id = event.activity_task_started_event_attributes().scheduled_event_id();
+      } else if (event.has_activity_task_completed_event_attributes()) {
+        scheduled_id = event.activity_task_completed_event_attributes().scheduled_event_id();
+      } else if (event.has_activity_task_failed_event_attributes()) {
+        scheduled_id = event.activity_task_failed_event_attributes().scheduled_event_id();
+      } else if (event.has_activity_task_timed_out_event_attributes()) {
+        scheduled_id = event.activity_task_timed_out_event_attributes().scheduled_event_id();
+      } else if (event.has_activity_task_canceled_event_attributes()) {
+        scheduled_id = event.activity_task_canceled_event_attributes().scheduled_event_id();
+      }
+      auto it = activities_by_scheduled_id_.find(scheduled_id);
+      if (it == activities_by_scheduled_id_.end()) {
+        throw NondeterminismError(event.event_id(), enums::EventType_Name(type) +
+                                                        " for scheduled event " +
+                                                        std::to_string(scheduled_id) +
+                                                        ", which the workflow never scheduled");
+      }
+      it->second->OnResultEvent(event);
+      break;
+    }
+    case enums::EVENT_TYPE_TIMER_FIRED: {
+      const std::string& timer_id = event.timer_fired_event_attributes().timer_id();
+      auto it = timers_.find(timer_id);
+      if (it == timers_.end()) {
+        throw NondeterminismError(event.event_id(),
+                                  "timer " + timer_id + " fired, which the workflow never started");
+      }
+      it->second->OnFired(event);
+      break;
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+      const auto& attributes = event.workflow_execution_signaled_event_attributes();
+      std::vector<Payload> input(attributes.input().payloads().begin(),
+                                 attributes.input().payloads().end());
+      if (Status decoded = converter_.DecodePayloads(&input); !decoded) {
+        // Dropped, not fatal: anyone who may signal must not be able to fail
+        // or stall the run with a payload the codec cannot read.
+        if (!replaying_) {
+          spdlog::warn(
+              "workflow {} ({}): dropped signal '{}' (event {}): its payloads do not decode: {}",
+              info_.workflow_id, info_.workflow_type, attributes.signal_name(), event.event_id(),
+              decoded.error().ToString());
+        }
+        break;
+      }
+      DeliverSignal(attributes.signal_name(), std::move(input));
+      break;
+    }
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED:
+      Dispatch(children_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+      break;
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      Dispatch(signals_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+      break;
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+      Dispatch(cancels_by_initiated_id_, InitiatedEventId(event), event)->OnResultEvent(event);
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      cancel_requested_ = true;
+      root_scope_->Cancel();
+      break;
+    default:
+      // Events this SDK does not act on (yet) change nothing in the workflow's state.
+      break;
   }
 }
 
@@ -312,6 +444,12 @@ void WorkflowInstance::OnStarted(const HistoryEvent& event) {
   // for the events before the reset point (as sdk-core does).
   if (!attributes.original_execution_run_id().empty())
     random_.seed(SeedFrom(attributes.original_execution_run_id()));
+  for (const auto& [key, value] : attributes.memo().fields()) memo_[key] = value;
+  search_attributes_ = attributes.search_attributes().indexed_fields();
+  if (attributes.has_retry_policy()) retry_policy_ = attributes.retry_policy();
+  header_ = attributes.header();
+  if (attributes.has_workflow_run_timeout()) run_timeout_ = attributes.workflow_run_timeout();
+  if (attributes.has_workflow_task_timeout()) task_timeout_ = attributes.workflow_task_timeout();
   input_.assign(attributes.input().payloads().begin(), attributes.input().payloads().end());
   if (Status decoded = converter_.DecodePayloads(&input_); !decoded) {
     throw WorkflowTaskError{
@@ -325,34 +463,64 @@ void WorkflowInstance::CollectUpcomingMarkers(
   // The markers a replayed task recorded follow it in history; side effects
   // and patches read them while the task's code runs (as the Go SDK does).
   upcoming_markers_.clear();
-  sdk_flags_.ClearRecorded();
   for (int j = from; j < events.size(); ++j) {
     const enums::EventType type = events[j].event_type();
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-      sdk_flags_.SetRecorded(
+      // A flag recorded by a task applies to every later task of the run too.
+      sdk_flags_.AddRecorded(
           events[j].workflow_task_completed_event_attributes().sdk_metadata().lang_used_flags());
     }
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED ||
         type == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED)
       break;
     if (type == enums::EVENT_TYPE_MARKER_RECORDED) {
-      upcoming_markers_[RecordedCommandMachine::MarkerIdentity(events[j])] =
-          events[j].marker_recorded_event_attributes();
+      auto marker = DecodedMarker(events[j]);
+      std::string identity = RecordedCommandMachine::MarkerIdentity(marker);
+      upcoming_markers_[std::move(identity)] = std::move(marker);
     }
   }
 }
 
-void WorkflowInstance::MatchCommandEvent(const HistoryEvent& event) {
-  if (event.event_type() == enums::EVENT_TYPE_MARKER_RECORDED &&
+void WorkflowInstance::MatchCommandEvent(const HistoryEvent& recorded) {
+  // Marker details go through the codec like every other payload; machines
+  // compare the decoded ones.
+  std::optional<HistoryEvent> decoded_marker;
+  if (recorded.event_type() == enums::EVENT_TYPE_MARKER_RECORDED) {
+    decoded_marker = recorded;
+    *decoded_marker->mutable_marker_recorded_event_attributes() = DecodedMarker(recorded);
+  }
+  const HistoryEvent& event = decoded_marker ? *decoded_marker : recorded;
+  if (decoded_marker &&
       event.marker_recorded_event_attributes().marker_name() == kPatchMarkerName) {
-    // A patch marker the code no longer asks about (the patch was removed
-    // after deprecation) is skipped, which is what makes removal safe.
-    const bool expected =
-        !commands_.empty() &&
-        commands_.front().command.command_type() == enums::COMMAND_TYPE_RECORD_MARKER &&
-        commands_.front().command.record_marker_command_attributes().marker_name() ==
-            kPatchMarkerName;
-    if (!expected) return;
+    // sdk-core's patch table: a marker the code does not ask about here is
+    // skipped if it was deprecated (removing a DeprecatePatch call is safe),
+    // and is non-determinism otherwise (a live Patched call was removed).
+    const auto marker_id = [](const auto& details) {
+      auto id = details.find(kMarkerIdKey);
+      return id != details.end() && id->second.payloads_size() > 0 ? id->second.payloads(0).data()
+                                                                   : std::string();
+    };
+    const std::string patch_id = marker_id(event.marker_recorded_event_attributes().details());
+    bool asked = false;
+    if (!commands_.empty()) {
+      const Command& next = commands_.front().command;
+      asked = next.command_type() == enums::COMMAND_TYPE_RECORD_MARKER &&
+              next.record_marker_command_attributes().marker_name() == kPatchMarkerName &&
+              marker_id(next.record_marker_command_attributes().details()) == patch_id;
+    }
+    if (!asked) {
+      const auto& details = event.marker_recorded_event_attributes().details();
+      auto deprecated = details.find(kPatchDeprecatedKey);
+      const bool was_deprecated = deprecated != details.end() &&
+                                  deprecated->second.payloads_size() > 0 &&
+                                  deprecated->second.payloads(0).data() == "true";
+      if (was_deprecated) return;
+      throw NondeterminismError(
+          event.event_id(),
+          "history recorded patch " + patch_id +
+              " here, which the workflow code no longer checks: a Patched() call was removed "
+              "while runs that took it are open (replace it with DeprecatePatch first)");
+    }
   }
   if (commands_.empty()) {
     throw NondeterminismError(event.event_id(), "history has " +
@@ -403,8 +571,15 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
                                   entry.machine->Describe() + ", which history does not record");
   }
   replaying_ = replaying;
-  now_ = temporal::detail::ToTimePoint(started.event_time());
+  // The workflow clock never goes backwards, even if the server's task start
+  // times do (clock skew between history hosts).
+  now_ = std::max(now_, temporal::detail::ToTimePoint(started.event_time()));
   last_started_event_id_ = started.event_id();
+  const auto& started_attributes = started.workflow_task_started_event_attributes();
+  info_.history_length = started.event_id();
+  info_.history_size_bytes = started_attributes.history_size_bytes();
+  info_.continue_as_new_suggested = started_attributes.suggest_continue_as_new();
+  ApplyActivation();
   if (!root_started_) {
     root_started_ = true;
     root_ = RunRoot(function_(input_), &root_result_, &root_error_, &root_done_);
@@ -447,7 +622,16 @@ bool WorkflowInstance::CheckConditions() {
       conditions_.erase(conditions_.begin() + static_cast<std::ptrdiff_t>(i));
       continue;
     }
-    if (condition.predicate()) {
+    bool holds = false;
+    try {
+      holds = condition.predicate();
+    } catch (...) {
+      // A predicate is workflow code: what escapes it fails the task, as an
+      // unexpected exception in the workflow function does.
+      throw WorkflowTaskError{enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                              FailureFromException(std::current_exception())};
+    }
+    if (holds) {
       auto state = condition.state;
       TimerMachine* timer = condition.timer;
       conditions_.erase(conditions_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -484,14 +668,47 @@ void WorkflowInstance::IssueCompletion() {
           request.options.task_queue.empty() ? info_.task_queue : request.options.task_queue);
       for (const Payload& payload : request.arguments)
         *attributes->mutable_input()->add_payloads() = payload;
+      // The server inherits none of these: carry the current values over
+      // unless the options override them (as the Go SDK and sdk-core do).
       if (request.options.run_timeout) {
         temporal::detail::SetDuration(attributes->mutable_workflow_run_timeout(),
                                       *request.options.run_timeout);
+      } else if (run_timeout_) {
+        *attributes->mutable_workflow_run_timeout() = *run_timeout_;
       }
       if (request.options.task_timeout) {
         temporal::detail::SetDuration(attributes->mutable_workflow_task_timeout(),
                                       *request.options.task_timeout);
+      } else if (task_timeout_) {
+        *attributes->mutable_workflow_task_timeout() = *task_timeout_;
       }
+      if (request.options.retry_policy) {
+        *attributes->mutable_retry_policy() = request.options.retry_policy->ToProto();
+      } else if (retry_policy_) {
+        *attributes->mutable_retry_policy() = *retry_policy_;
+      }
+      if (request.options.memo) {
+        std::vector<Payload> values;
+        for (const auto& [key, value] : *request.options.memo) values.push_back(value);
+        if (Status encoded = converter_.EncodePayloads(&values); !encoded) {
+          throw WorkflowTaskError{
+              enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+              UnexpectedFailure("continue-as-new memo does not encode: " +
+                                encoded.error().ToString())};
+        }
+        auto value = values.begin();
+        for (const auto& [key, unused] : *request.options.memo)
+          (*attributes->mutable_memo()->mutable_fields())[key] = std::move(*value++);
+      } else {
+        for (const auto& [key, value] : memo_)
+          (*attributes->mutable_memo()->mutable_fields())[key] = value;
+      }
+      if (request.options.search_attributes) {
+        *attributes->mutable_search_attributes() = request.options.search_attributes->ToProto();
+      } else if (!search_attributes_.empty()) {
+        *attributes->mutable_search_attributes()->mutable_indexed_fields() = search_attributes_;
+      }
+      if (header_.fields_size() > 0) *attributes->mutable_header() = header_;
     } catch (const FailureError& error) {
       if (cancel_requested_ && IsCancellation(error.failure().proto())) {
         command.set_command_type(enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
@@ -527,9 +744,24 @@ void WorkflowInstance::IssueCompletion() {
                               failure};
     }
   }
+  LogUnhandledSignals(command.command_type() ==
+                              enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION
+                          ? "continues as new"
+                          : "completes");
   auto machine = std::make_unique<CompletionMachine>(*this, std::move(command));
   completion_ = machine.get();
   machines_.push_back(std::move(machine));
+}
+
+void WorkflowInstance::LogUnhandledSignals(const char* ending) const {
+  if (replaying_) return;
+  for (const auto& [name, inputs] : buffered_signals_) {
+    if (inputs.empty()) continue;
+    spdlog::warn(
+        "workflow {} ({}) {} with {} unhandled signal(s) '{}': no handler was ever set for "
+        "them, and they are dropped",
+        info_.workflow_id, info_.workflow_type, ending, inputs.size(), name);
+  }
 }
 
 void WorkflowInstance::DeliverSignal(const std::string& name, std::vector<Payload> input) {
@@ -549,8 +781,23 @@ void WorkflowInstance::ReportHandlerFailure(std::exception_ptr error) {
   if (!handler_error_) handler_error_ = std::move(error);
 }
 
+void WorkflowInstance::RequireMutable(const char* operation) const {
+  if (in_query_) {
+    throw std::logic_error(std::string(operation) +
+                           " called in a query handler: queries are read-only and must not "
+                           "change the workflow's state");
+  }
+}
+
 void WorkflowInstance::SetSignalHandler(const std::string& name, SignalFunction handler) {
-  signal_handlers_[name] = std::move(handler);
+  RequireMutable("workflow::SetSignalHandler");
+  auto existing = signal_handlers_.find(name);
+  if (existing != signal_handlers_.end()) {
+    retired_signal_handlers_.push_back(std::move(existing->second));
+    existing->second = std::move(handler);
+  } else {
+    signal_handlers_.emplace(name, std::move(handler));
+  }
   auto buffered = buffered_signals_.find(name);
   if (buffered == buffered_signals_.end()) return;
   std::deque<std::vector<Payload>> pending = std::move(buffered->second);
@@ -559,6 +806,7 @@ void WorkflowInstance::SetSignalHandler(const std::string& name, SignalFunction 
 }
 
 void WorkflowInstance::SetQueryHandler(const std::string& name, QueryFunction handler) {
+  RequireMutable("workflow::SetQueryHandler");
   query_handlers_[name] = std::move(handler);
 }
 
@@ -575,12 +823,30 @@ Result<std::vector<Payload>> WorkflowInstance::Query(const std::string& name,
                      "'; this workflow handles: " + (known.empty() ? "(none)" : known));
   }
   if (Status decoded = converter_.DecodePayloads(&arguments); !decoded) return decoded.error();
+  struct QueryScope {
+    bool& flag;
+    explicit QueryScope(bool& f) : flag(f) { flag = true; }
+    ~QueryScope() { flag = false; }
+  };
   try {
-    std::vector<Payload> answer = handler->second(arguments);
+    std::vector<Payload> answer;
+    {
+      QueryScope read_only(in_query_);
+      answer = handler->second(arguments);
+    }
     if (Status encoded = converter_.EncodePayloads(&answer); !encoded) return encoded.error();
     return answer;
   } catch (const std::exception& error) {
     return Error(ErrorCode::kQueryFailed, "query " + name + " failed: " + error.what());
+  } catch (const ContinueAsNewRequest&) {
+    return Error(ErrorCode::kQueryFailed,
+                 "query " + name +
+                     " failed: ContinueAsNew called in a query handler (queries "
+                     "are read-only)");
+  } catch (...) {
+    // Whatever a handler throws must not take the worker process down.
+    return Error(ErrorCode::kQueryFailed,
+                 "query " + name + " failed: an exception not derived from std::exception");
   }
 }
 
@@ -595,7 +861,27 @@ TimerMachine* WorkflowInstance::NewTimer(std::chrono::milliseconds duration) {
   return timer;
 }
 
+namespace {
+// A negative duration is a bug in the workflow: thrown into its code, never
+// sent (the server would refuse the command on every attempt).
+std::exception_ptr NegativeDuration(const char* operation, std::chrono::milliseconds duration) {
+  return std::make_exception_ptr(ApplicationFailure(
+      std::string(operation) + ": negative duration " + std::to_string(duration.count()) + " ms",
+      "InvalidArgument", /*non_retryable=*/true));
+}
+}  // namespace
+
 Future<void> WorkflowInstance::StartTimer(std::chrono::milliseconds duration) {
+  RequireMutable("workflow::Sleep");
+  if (duration.count() <= 0) {
+    Future<void> now;
+    if (duration.count() < 0) {
+      now.state()->SetException(NegativeDuration("workflow::Sleep", duration));
+    } else {
+      now.state()->SetValue(Unit{});  // nothing to wait for: no timer, no command
+    }
+    return now;
+  }
   TimerMachine* timer = NewTimer(duration);
   if (timer == nullptr) {
     Future<void> cancelled;
@@ -609,6 +895,7 @@ Future<void> WorkflowInstance::StartTimer(std::chrono::milliseconds duration) {
 void WorkflowInstance::StartActivity(const std::string& activity_type,
                                      const ActivityOptions& options, std::vector<Payload> arguments,
                                      PayloadsCallback on_done) {
+  RequireMutable("workflow::ExecuteActivity");
   CancellationScopeState* scope = current_scope_;
   if (scope->cancelled) {
     on_done({},
@@ -627,9 +914,18 @@ void WorkflowInstance::StartActivity(const std::string& activity_type,
 
 Future<bool> WorkflowInstance::WaitCondition(std::function<bool()> predicate,
                                              std::optional<std::chrono::milliseconds> timeout) {
+  RequireMutable("workflow::WaitCondition");
   auto state = std::make_shared<FutureState<bool>>();
+  if (timeout && timeout->count() < 0) {
+    state->SetException(NegativeDuration("workflow::WaitCondition timeout", *timeout));
+    return Future<bool>(state);
+  }
   if (predicate()) {
     state->SetValue(true);
+    return Future<bool>(state);
+  }
+  if (timeout && timeout->count() == 0) {
+    state->SetValue(false);  // checked once; no timer
     return Future<bool>(state);
   }
   Condition condition{std::move(predicate), state, nullptr};
@@ -705,6 +1001,7 @@ std::vector<std::uint32_t> WorkflowInstance::TakeNewSdkFlags() {
 }
 
 bool WorkflowInstance::Patched(const std::string& patch_id, bool deprecated) {
+  RequireMutable("workflow::Patched/DeprecatePatch");
   auto memo = patches_.find(patch_id);
   if (memo != patches_.end()) return memo->second;
   const Payload id = JsonPayload(JsonString(patch_id));
@@ -719,6 +1016,7 @@ bool WorkflowInstance::Patched(const std::string& patch_id, bool deprecated) {
 }
 
 Payload WorkflowInstance::SideEffect(const std::function<Result<Payload>()>& compute) {
+  RequireMutable("workflow::SideEffect");
   const int seq = next_side_effect_seq_++;
   const Payload id = JsonPayload(std::to_string(seq));
   if (replaying_) {
@@ -731,14 +1029,10 @@ Payload WorkflowInstance::SideEffect(const std::function<Result<Payload>()>& com
       }
       return Payload();
     }
+    // Upcoming markers are kept decoded (CollectUpcomingMarkers).
     Payload recorded = marker->second.details().at(kMarkerDataKey).payloads(0);
-    std::vector<Payload> one{recorded};
-    if (Status decoded = converter_.DecodePayloads(&one); !decoded) {
-      throw ApplicationFailure("side effect result does not decode: " + decoded.error().message(),
-                               "PayloadCodecError");
-    }
     RecordMarker(kSideEffectMarkerName, id, recorded, std::nullopt);
-    return one.front();
+    return recorded;
   }
   Result<Payload> value = compute();
   if (!value) ThrowDataConversion("side effect result", value.error());
@@ -747,6 +1041,16 @@ Payload WorkflowInstance::SideEffect(const std::function<Result<Payload>()>& com
 }
 
 void WorkflowInstance::UpsertSearchAttributes(const SearchAttributes& attributes) {
+  RequireMutable("workflow::UpsertSearchAttributes");
+  const temporal::api::common::v1::SearchAttributes upserted = attributes.ToProto();
+  for (const auto& [key, value] : upserted.indexed_fields()) {
+    // An empty payload unsets the attribute.
+    if (value.data().empty() && value.metadata().empty()) {
+      search_attributes_.erase(key);
+    } else {
+      search_attributes_[key] = value;
+    }
+  }
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
   *command.mutable_upsert_workflow_search_attributes_command_attributes()
@@ -756,12 +1060,24 @@ void WorkflowInstance::UpsertSearchAttributes(const SearchAttributes& attributes
 }
 
 void WorkflowInstance::UpsertMemo(const std::map<std::string, Payload>& memo) {
+  RequireMutable("workflow::UpsertMemo");
+  // Encoded here, once, for the command and for what continue-as-new carries
+  // over (memo_ holds memo as history does: encoded).
+  std::vector<Payload> values;
+  for (const auto& [key, value] : memo) values.push_back(value);
+  if (Status encoded = converter_.EncodePayloads(&values); !encoded) {
+    ThrowDataConversion("memo upsert", encoded.error());
+  }
   Command command;
   command.set_command_type(enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES);
   auto* fields = command.mutable_modify_workflow_properties_command_attributes()
                      ->mutable_upserted_memo()
                      ->mutable_fields();
-  for (const auto& [key, value] : memo) (*fields)[key] = value;
+  auto value = values.begin();
+  for (const auto& [key, unused] : memo) {
+    memo_[key] = *value;
+    (*fields)[key] = std::move(*value++);
+  }
   machines_.push_back(
       std::make_unique<RecordedCommandMachine>(*this, std::move(command), "upsert memo"));
 }
@@ -773,6 +1089,7 @@ namespace temporal::workflow::detail {
 std::pair<std::string, Future<std::string>> WorkflowInstance::StartChild(
     const std::string& workflow_type, const ChildWorkflowOptions& options,
     std::vector<Payload> arguments, ChildResultCallback on_result) {
+  RequireMutable("workflow::StartChildWorkflow");
   std::string workflow_id = options.workflow_id;
   if (workflow_id.empty()) {
     RuntimeGuard guard(this);
@@ -800,6 +1117,7 @@ Future<void> WorkflowInstance::SignalExternal(const std::string& workflow_id,
                                               const std::string& run_id,
                                               const std::string& signal_name,
                                               std::vector<Payload> arguments, bool child_only) {
+  RequireMutable("workflow::SignalExternalWorkflow");
   auto machine = std::make_unique<SignalExternalMachine>(
       *this, info_.namespace_, workflow_id, run_id, signal_name, std::move(arguments), child_only);
   SignalExternalMachine* signal = machine.get();
@@ -810,6 +1128,7 @@ Future<void> WorkflowInstance::SignalExternal(const std::string& workflow_id,
 
 Future<void> WorkflowInstance::CancelExternal(const std::string& workflow_id,
                                               const std::string& run_id, bool child_only) {
+  RequireMutable("workflow::CancelExternalWorkflow");
   auto machine = std::make_unique<CancelExternalMachine>(*this, info_.namespace_, workflow_id,
                                                          run_id, child_only);
   Future<void> future = machine->future();

@@ -3,10 +3,17 @@
 // The instance owns the workflow's coroutines, its deterministic scheduler, its
 // command state machines and its signal/query handlers. It consumes history
 // events in order (full history after a cache miss, the new tail on a sticky
-// hit). At every WorkflowTaskStarted it runs the workflow code until every
-// coroutine is blocked; the commands that run issues are matched, in order,
-// against the command events that follow in history (replay), or, for the last
-// workflow task, sent to the server. Any disagreement is a NondeterminismError.
+// hit). Command events (TimerStarted, ActivityTaskScheduled, ...) are matched
+// at once against the commands the previous task issued. Every other event
+// (signals, results, cancellation) is kept until the WorkflowTaskStarted it
+// belongs to: there the task's replay flag, clock and recorded markers are set
+// first, then its events are applied as one activation (signals first, then
+// the rest in history order, as sdk-core orders jobs), then the workflow code
+// runs until every coroutine is blocked. So a signal handler sees the same
+// state whether the run was cached or replayed from scratch. The commands that
+// run issues are matched, in order, against the command events that follow in
+// history (replay), or, for the last workflow task, sent to the server. Any
+// disagreement is a NondeterminismError.
 //
 // Thread-safety: none. The worker serializes all calls for one run.
 #pragma once
@@ -58,12 +65,22 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   /// each WorkflowTaskStarted. Throws NondeterminismError or WorkflowTaskError.
   void ApplyEvents(const google::protobuf::RepeatedPtrField<HistoryEvent>& events);
 
+  /// CheckTrailingEvents applies the events kept for a task that has not
+  /// started (the history ends before it), without running workflow code: the
+  /// Replayer's end of history, where they must still refer to commands the
+  /// code issued. The instance is for inspection only afterwards.
+  void CheckTrailingEvents();
+
   /// TakeNewCommands returns the commands not yet sent (payloads encoded) and
   /// marks them sent.
   std::vector<Command> TakeNewCommands();
 
-  /// Query answers query `name`; kQueryFailed for an unknown type or a failing handler.
+  /// Query answers query `name`; kQueryFailed for an unknown type, a failing
+  /// handler, or a handler that tried to change the run (queries are read-only).
   Result<std::vector<Payload>> Query(const std::string& name, std::vector<Payload> arguments);
+  /// RequireMutable throws std::logic_error naming `operation` while a query
+  /// handler runs: every state-changing workflow call checks it first.
+  void RequireMutable(const char* operation) const;
 
   /// last_started_event_id is the WorkflowTaskStarted of the last task run.
   std::int64_t last_started_event_id() const { return last_started_event_id_; }
@@ -98,7 +115,10 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   void SetQueryHandler(const std::string& name, QueryFunction handler);
   Future<bool> WaitCondition(std::function<bool()> predicate,
                              std::optional<std::chrono::milliseconds> timeout);
-  std::uint64_t NextRandom() { return random_(); }
+  std::uint64_t NextRandom() {
+    RequireMutable("workflow::Random/NewUuid");
+    return random_();
+  }
   /// TryUseSdkFlag tells whether SDK behaviour `flag` applies (sdk_flags.h).
   bool TryUseSdkFlag(std::uint32_t flag);
   /// TakeNewSdkFlags returns the flags to record in the next task completion.
@@ -151,6 +171,17 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
 
   TimerMachine* NewTimer(std::chrono::milliseconds duration);
   void OnStarted(const HistoryEvent& event);
+  /// ApplyActivation applies the events kept for the task starting now.
+  void ApplyActivation();
+  /// ApplyActivationEvent applies one kept (non-command) event.
+  void ApplyActivationEvent(const HistoryEvent& event);
+  /// KeepPendingEvents copies the kept events still pointing into the
+  /// caller's history, which ends before their task starts (a sticky tail).
+  void KeepPendingEvents();
+  /// DecodedMarker returns a marker event's attributes with its details decoded.
+  temporal::api::history::v1::MarkerRecordedEventAttributes DecodedMarker(
+      const HistoryEvent& event) const;
+  void LogUnhandledSignals(const char* ending) const;
   void RunWorkflowTask(const HistoryEvent& started, bool replaying);
   void RunUntilBlocked();
   bool CheckConditions();
@@ -194,7 +225,16 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   std::vector<std::shared_ptr<CancellationScopeState>> scopes_;
   CancellationScopeState* current_scope_ = nullptr;
 
+  // Events of the coming activation, in history order: pointers into the
+  // history being applied, or into pending_storage_ once that is gone.
+  std::vector<const HistoryEvent*> pending_events_;
+  std::deque<HistoryEvent> pending_storage_;
+
   std::map<std::string, SignalFunction> signal_handlers_;
+  // Replaced handlers live until the run ends: a suspended handler coroutine
+  // may still use its closure's captures.
+  std::vector<SignalFunction> retired_signal_handlers_;
+  bool in_query_ = false;
   std::map<std::string, std::deque<std::vector<Payload>>> buffered_signals_;
   std::map<std::string, QueryFunction> query_handlers_;
 
@@ -205,6 +245,16 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   std::exception_ptr root_error_;
   std::exception_ptr handler_error_;
   bool cancel_requested_ = false;
+
+  // What continue-as-new carries over unless overridden (ContinueAsNewOptions):
+  // the start event's values, with upserts applied. Memo payloads are kept
+  // encoded, as history holds them.
+  std::map<std::string, Payload> memo_;
+  google::protobuf::Map<std::string, Payload> search_attributes_;
+  std::optional<temporal::api::common::v1::RetryPolicy> retry_policy_;
+  temporal::api::common::v1::Header header_;
+  std::optional<google::protobuf::Duration> run_timeout_;
+  std::optional<google::protobuf::Duration> task_timeout_;
 
   bool replaying_ = true;
   std::chrono::system_clock::time_point now_;

@@ -84,6 +84,15 @@ struct WorkflowInfo {
   std::string task_queue;
   int attempt = 1;
   std::chrono::system_clock::time_point start_time;
+  /// history_length is the number of events in history when the current
+  /// workflow task started (its WorkflowTaskStarted event id).
+  std::int64_t history_length = 0;
+  /// history_size_bytes is the server's size of the history at that point.
+  std::int64_t history_size_bytes = 0;
+  /// continue_as_new_suggested is set when the server suggests continuing as
+  /// new (the history is getting long or large). Long-running workflows check
+  /// it between units of work and call ContinueAsNew.
+  bool continue_as_new_suggested = false;
 };
 
 /// FailureError is thrown into workflow code when an activity fails (after its
@@ -100,12 +109,21 @@ class FailureError : public std::exception {
   std::string what_;
 };
 
-/// ContinueAsNewOptions changes what the next run gets; empty = the same as now.
+/// ContinueAsNewOptions changes what the next run gets. Every field left
+/// empty carries the current run's value over (the server inherits none of
+/// them by itself): workflow type, task queue, run and task timeouts, retry
+/// policy, memo and search attributes (including upserted ones), and the
+/// start header.
 struct ContinueAsNewOptions {
   std::string workflow_type;
   std::string task_queue;
   std::optional<std::chrono::milliseconds> run_timeout;
   std::optional<std::chrono::milliseconds> task_timeout;
+  std::optional<RetryPolicy> retry_policy;
+  /// memo replaces the whole memo (values are encoded with the codec).
+  std::optional<std::map<std::string, Payload>> memo;
+  /// search_attributes replaces all search attributes.
+  std::optional<SearchAttributes> search_attributes;
 };
 
 /// ContinueAsNewRequest is what ContinueAsNew throws; the engine turns it into
@@ -121,6 +139,12 @@ void ScheduleActivity(const std::string& activity_type, const ActivityOptions& o
                       std::vector<Payload> arguments, PayloadsCallback on_done);
 using SignalFunction = std::function<void(const std::vector<Payload>&)>;
 void SetSignalHandlerPayloads(const std::string& name, SignalFunction handler);
+/// DropUndecodableSignal logs (outside replay) that signal `name` was dropped
+/// because its arguments do not convert to the handler's parameters.
+void DropUndecodableSignal(const std::string& name, const Error& error);
+/// ReportHandlerFailure hands an exception that escaped a signal handler
+/// coroutine to the engine, which treats it as the main coroutine's would be.
+void ReportHandlerFailure(std::exception_ptr error);
 using QueryFunction = std::function<std::vector<Payload>(const std::vector<Payload>&)>;
 void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler);
 Future<bool> WaitConditionImpl(std::function<bool()> predicate,
@@ -141,7 +165,8 @@ struct DecodeTuple<std::tuple<Args...>> {
 /// Info returns the running workflow's description.
 const WorkflowInfo& Info();
 /// Now returns the workflow's clock: the start time of the current workflow
-/// task, the same on every replay.
+/// task, the same on every replay. It never goes backwards, even when a later
+/// task's recorded start time is earlier (clock skew between server hosts).
 std::chrono::system_clock::time_point Now();
 /// IsReplaying tells whether the code is re-running recorded history.
 bool IsReplaying();
@@ -191,11 +216,16 @@ void UpsertSearchAttributes(const SearchAttributes& attributes);
 void UpsertMemo(const std::map<std::string, Payload>& memo);
 
 /// Sleep is a durable timer: the Future resolves after `duration` of
-/// workflow time, or throws CanceledFailure when its scope is cancelled.
+/// workflow time, or throws CanceledFailure when its scope is cancelled. A
+/// zero duration resolves at once (no timer); a negative one throws an
+/// ApplicationFailure of type "InvalidArgument" when awaited.
 Future<void> Sleep(std::chrono::milliseconds duration);
 
 /// WaitCondition resolves true once `predicate` holds (re-checked whenever
-/// workflow state may have changed), or false when `timeout` passes first.
+/// workflow state may have changed), or false when `timeout` passes first (a
+/// zero timeout checks once; a negative one throws an ApplicationFailure of
+/// type "InvalidArgument" when awaited). An exception thrown by `predicate`
+/// while the engine re-checks it fails the workflow task.
 inline Future<bool> WaitCondition(std::function<bool()> predicate,
                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
   return detail::WaitConditionImpl(std::move(predicate), timeout);
@@ -238,10 +268,31 @@ Future<T> ExecuteActivity(const std::string& activity_type, const ActivityOption
   return Future<T>(state);
 }
 
+namespace detail {
+// Runs a signal handler coroutine and hands what escapes it to the engine
+// (an exception left in a spawned Task would otherwise vanish).
+inline Task<void> RunSignalHandler(Task<void> handler) {
+  try {
+    co_await std::move(handler);
+  } catch (...) {
+    ReportHandlerFailure(std::current_exception());
+  }
+}
+}  // namespace detail
+
 /// SetSignalHandler handles signal `name`: `handler` takes the signal's
 /// arguments (decoded) and returns void or Task<void> (then it runs as its own
 /// coroutine). Signals that arrived before the handler existed are delivered
-/// to it at once, in order.
+/// to it at once, in order. Handlers run at the start of the workflow task
+/// their signal belongs to, before the task's other results are delivered.
+///
+/// A signal whose payload the codec cannot decode, or whose arguments do not
+/// convert to the handler's parameters (a wrong type, a missing field, not an
+/// object), is dropped with a warning in the worker log: no client can fail
+/// or stall a run by signalling garbage (the official Python SDK's choice).
+/// An exception thrown by the handler itself is treated like one escaping the
+/// workflow function: an ApplicationFailure fails the workflow, anything else
+/// fails the workflow task.
 template <typename F>
 void SetSignalHandler(const std::string& name, F handler) {
   using Traits = temporal::detail::CallableTraits<F>;
@@ -249,11 +300,14 @@ void SetSignalHandler(const std::string& name, F handler) {
   detail::SetSignalHandlerPayloads(
       name, [handler = std::move(handler), name](const std::vector<Payload>& input) {
         auto arguments = detail::DecodeTuple<Arguments>::From(input);
-        if (!arguments) detail::ThrowDataConversion("signal " + name, arguments.error());
+        if (!arguments) {
+          detail::DropUndecodableSignal(name, arguments.error());
+          return;
+        }
         if constexpr (std::is_void_v<typename Traits::Return>) {
           std::apply(handler, std::move(*arguments));
         } else {
-          Task<void> task = std::apply(handler, std::move(*arguments));
+          Task<void> task = detail::RunSignalHandler(std::apply(handler, std::move(*arguments)));
           auto* runtime = detail::Runtime::Current();
           auto handle = task.handle();
           auto* owned = new Task<void>(std::move(task));
@@ -263,8 +317,11 @@ void SetSignalHandler(const std::string& name, F handler) {
       });
 }
 
-/// SetQueryHandler answers query `name` with `handler`'s return value. Query
-/// handlers must not change workflow state or await anything.
+/// SetQueryHandler answers query `name` with `handler`'s return value. Queries
+/// are read-only: a call that would change the run (Sleep, ExecuteActivity,
+/// Random, NewUuid, SideEffect, Patched, upserts, child workflows, signals to
+/// other workflows, Spawn, ...) fails the query with a clear error and leaves
+/// the run untouched.
 template <typename F>
 void SetQueryHandler(const std::string& name, F handler) {
   using Traits = temporal::detail::CallableTraits<F>;
@@ -326,13 +383,25 @@ Future<std::size_t> WhenAny(const std::vector<Future<T>>& futures) {
   return Future<std::size_t>(state);
 }
 
-/// ContinueAsNew ends this run and starts a new one with `args` (and the same
-/// workflow type and task queue). It throws; code after it does not run.
+/// ContinueAsNew ends this run and starts a new one with `args`, carrying over
+/// the workflow type, task queue, timeouts, retry policy, memo, search
+/// attributes and header (see ContinueAsNewOptions). It throws; code after it
+/// does not run. Signals still buffered without a handler are dropped (and
+/// logged): drain them first.
 template <typename... Args>
 [[noreturn]] void ContinueAsNew(const Args&... args) {
   Result<std::vector<Payload>> payloads = ToPayloads(args...);
   if (!payloads) detail::ThrowDataConversion("continue-as-new arguments", payloads.error());
   throw ContinueAsNewRequest{std::move(*payloads), {}};
+}
+
+/// ContinueAsNewWithOptions is ContinueAsNew with what the next run gets
+/// changed (fields left empty carry the current values over).
+template <typename... Args>
+[[noreturn]] void ContinueAsNewWithOptions(ContinueAsNewOptions options, const Args&... args) {
+  Result<std::vector<Payload>> payloads = ToPayloads(args...);
+  if (!payloads) detail::ThrowDataConversion("continue-as-new arguments", payloads.error());
+  throw ContinueAsNewRequest{std::move(*payloads), std::move(options)};
 }
 
 template <typename T>

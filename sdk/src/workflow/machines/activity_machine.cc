@@ -152,9 +152,10 @@ void ActivityMachine::OnResultEvent(const HistoryEvent& event) {
       machine_.Fire(AE::kStarted, event.event_id());
       return;
     case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
-      const bool abandoned = machine_.state() == AS::kAbandoned;
+      const ActivityState before = machine_.state();
       machine_.Fire(AE::kCompleted, event.event_id());
-      if (abandoned) return;
+      if (before == AS::kCancelCommandCreated) host_.RemoveUnsentCommand(this);
+      if (before == AS::kAbandoned) return;
       const auto& attributes = event.activity_task_completed_event_attributes();
       std::vector<Payload> result(attributes.result().payloads().begin(),
                                   attributes.result().payloads().end());
@@ -169,18 +170,20 @@ void ActivityMachine::OnResultEvent(const HistoryEvent& event) {
       return;
     }
     case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-      const bool abandoned = machine_.state() == AS::kAbandoned;
+      const ActivityState before = machine_.state();
       machine_.Fire(AE::kFailed, event.event_id());
-      if (abandoned) return;
+      if (before == AS::kCancelCommandCreated) host_.RemoveUnsentCommand(this);
+      if (before == AS::kAbandoned) return;
       const auto& attributes = event.activity_task_failed_event_attributes();
       Resolve({}, ActivityFailureFrom(attributes.failure(), attributes.retry_state(),
                                       attributes.started_event_id(), attributes.identity()));
       return;
     }
     case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-      const bool abandoned = machine_.state() == AS::kAbandoned;
+      const ActivityState before = machine_.state();
       machine_.Fire(AE::kTimedOut, event.event_id());
-      if (abandoned) return;
+      if (before == AS::kCancelCommandCreated) host_.RemoveUnsentCommand(this);
+      if (before == AS::kAbandoned) return;
       const auto& attributes = event.activity_task_timed_out_event_attributes();
       Resolve({}, ActivityFailureFrom(attributes.failure(), attributes.retry_state(), 0, ""));
       return;

@@ -42,7 +42,7 @@ const char* ActivityEventName(ActivityEvent event);
 using AS = ActivityState;
 using AE = ActivityEvent;
 // Transition table. Every (state, event) pair not listed is non-determinism.
-inline constexpr std::array<Transition<AS, AE>, 39> kActivityTransitions{{
+inline constexpr std::array<Transition<AS, AE>, 36> kActivityTransitions{{
     {AS::kCreated, AE::kScheduled, AS::kScheduled},
     {AS::kCreated, AE::kCancel, AS::kCanceledBeforeSent},
     {AS::kScheduled, AE::kStarted, AS::kStarted},
@@ -54,7 +54,12 @@ inline constexpr std::array<Transition<AS, AE>, 39> kActivityTransitions{{
     {AS::kStarted, AE::kFailed, AS::kFailed},
     {AS::kStarted, AE::kTimedOut, AS::kTimedOut},
     {AS::kStarted, AE::kCancel, AS::kCancelCommandCreated},
-    // The activity may finish while our cancel request is on its way.
+    // The activity may finish before our cancel request went out (the run was
+    // cancelled, and the activity's outcome arrived in the same workflow
+    // task): the unsent request is withdrawn, as the Go SDK does
+    // (removeCancelOfResolvedCommand). The server would refuse a cancel
+    // request for a finished activity (BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES)
+    // and the run would never finish cancelling.
     {AS::kCancelCommandCreated, AE::kCancelRequested, AS::kCancelRequested},
     {AS::kCancelCommandCreated, AE::kStarted, AS::kCancelCommandCreated},
     {AS::kCancelCommandCreated, AE::kCompleted, AS::kCompleted},
@@ -70,13 +75,6 @@ inline constexpr std::array<Transition<AS, AE>, 39> kActivityTransitions{{
     {AS::kCompleted, AE::kCancel, AS::kCompleted},
     {AS::kFailed, AE::kCancel, AS::kFailed},
     {AS::kTimedOut, AE::kCancel, AS::kTimedOut},
-    // A cancel request issued before the activity's outcome was seen (the run
-    // was cancelled, then the activity finished before the next workflow
-    // task) still reaches the server, which records ActivityTaskCancelRequested
-    // for the finished activity and does nothing else.
-    {AS::kCompleted, AE::kCancelRequested, AS::kCompleted},
-    {AS::kFailed, AE::kCancelRequested, AS::kFailed},
-    {AS::kTimedOut, AE::kCancelRequested, AS::kTimedOut},
     {AS::kCanceled, AE::kCancel, AS::kCanceled},
     {AS::kCanceledBeforeSent, AE::kCancel, AS::kCanceledBeforeSent},
     {AS::kAbandoned, AE::kCancel, AS::kAbandoned},

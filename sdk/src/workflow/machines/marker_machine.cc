@@ -19,7 +19,11 @@ RecordedCommandMachine::RecordedCommandMachine(MachineHost& host, Command comman
 }
 
 std::string RecordedCommandMachine::MarkerIdentity(const HistoryEvent& event) {
-  const auto& attributes = event.marker_recorded_event_attributes();
+  return MarkerIdentity(event.marker_recorded_event_attributes());
+}
+
+std::string RecordedCommandMachine::MarkerIdentity(
+    const temporal::api::history::v1::MarkerRecordedEventAttributes& attributes) {
   std::string id;
   auto it = attributes.details().find(kMarkerIdKey);
   if (it != attributes.details().end() && it->second.payloads_size() > 0)

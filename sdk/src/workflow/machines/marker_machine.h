@@ -31,6 +31,8 @@ class RecordedCommandMachine : public CommandMachine {
 
   /// MarkerIdentity is how a marker event is recognized: "<name>/<id>".
   static std::string MarkerIdentity(const HistoryEvent& event);
+  static std::string MarkerIdentity(
+      const temporal::api::history::v1::MarkerRecordedEventAttributes& attributes);
 
  private:
   std::string description_;

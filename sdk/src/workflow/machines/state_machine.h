@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <mutex>
@@ -25,13 +26,23 @@ struct Transition {
   State to;
 };
 
-/// TransitionCoverage counts taken transitions per machine, for tests.
+/// TransitionCoverage counts taken transitions per machine, for tests. It is
+/// off unless a test calls Enable(): production workflows take transitions on
+/// many threads at once, and a global lock on each one would serialize them.
 class TransitionCoverage {
  public:
+  /// Enable starts counting (tests only); Reset clears the counts.
+  static void Enable();
+  static bool enabled() { return enabled_.load(std::memory_order_relaxed); }
   static void Record(const char* machine, int from, int event);
   /// Covered returns how many distinct (from, event) rows of `machine` were taken.
   static std::size_t Covered(const std::string& machine);
+  /// Taken tells whether row (from, event) of `machine` was taken.
+  static bool Taken(const std::string& machine, int from, int event);
   static void Reset();
+
+ private:
+  static inline std::atomic<bool> enabled_{false};
 };
 
 template <typename State, typename Event, std::size_t N>
@@ -53,7 +64,9 @@ class StateMachine {
   State Fire(Event event, long long history_event_id) {
     for (const auto& row : table_) {
       if (row.from == state_ && row.event == event) {
-        TransitionCoverage::Record(name_, static_cast<int>(state_), static_cast<int>(event));
+        if (TransitionCoverage::enabled()) {
+          TransitionCoverage::Record(name_, static_cast<int>(state_), static_cast<int>(event));
+        }
         state_ = row.to;
         return state_;
       }

@@ -24,7 +24,7 @@ const char* TimerStateName(TimerState state);
 const char* TimerEventName(TimerEvent event);
 
 // Transition table. Every (state, event) pair not listed is non-determinism.
-inline constexpr std::array<Transition<TimerState, TimerEvent>, 9> kTimerTransitions{{
+inline constexpr std::array<Transition<TimerState, TimerEvent>, 10> kTimerTransitions{{
     {TimerState::kCreated, TimerEvent::kTimerStarted, TimerState::kStarted},
     {TimerState::kCreated, TimerEvent::kCancel, TimerState::kCanceledBeforeSent},
     {TimerState::kStarted, TimerEvent::kTimerFired, TimerState::kFired},
@@ -33,6 +33,10 @@ inline constexpr std::array<Transition<TimerState, TimerEvent>, 9> kTimerTransit
     // Fired before our CancelTimer went out (both in one batch of events): the
     // unsent cancel is dropped; the code already saw the cancellation.
     {TimerState::kCancelCommandCreated, TimerEvent::kTimerFired, TimerState::kFired},
+    // Cancelling what is already cancelled or fired is a no-op, as in every
+    // official SDK (a WaitCondition whose predicate won cancels its timer, and
+    // then its scope may cancel it again).
+    {TimerState::kCancelCommandCreated, TimerEvent::kCancel, TimerState::kCancelCommandCreated},
     {TimerState::kFired, TimerEvent::kCancel, TimerState::kFired},
     {TimerState::kCanceled, TimerEvent::kCancel, TimerState::kCanceled},
     {TimerState::kCanceledBeforeSent, TimerEvent::kCancel, TimerState::kCanceledBeforeSent},

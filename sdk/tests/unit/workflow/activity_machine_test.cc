@@ -130,7 +130,10 @@ HistoryBuilder CancelAfterTimerStart(const std::string& expected, int cancellati
 
 // Started, WT 2-4, ActivityTaskScheduled 5, ActivityTaskStarted 6, then the
 // run is cancelled (7) before the next task (8) and `outcome` is applied to
-// the activity before that task starts.
+// the activity before that task starts. The cancel request the run's
+// cancellation issued is withdrawn in that task, since the activity is done:
+// the server records no ActivityTaskCancelRequested (it would refuse the
+// request for a finished activity).
 HistoryBuilder RunCancelledWhileActivityFinishes(
     const std::function<void(HistoryBuilder&)>& outcome) {
   HistoryBuilder history;
@@ -144,8 +147,7 @@ HistoryBuilder RunCancelledWhileActivityFinishes(
   history
       .WorkflowTaskStarted()         // 10
       .WorkflowTaskCompleted()       // 11
-      .ActivityCancelRequested("1")  // 12: recorded although the activity is done
-      .WorkflowExecutionCanceled();  // 13
+      .WorkflowExecutionCanceled();  // 12
   return history;
 }
 
@@ -232,7 +234,23 @@ std::vector<ReplayScenario> ActivityScenarios() {
                   .ActivityCanceled("1")         // 13
                   .WorkflowTask()
                   .WorkflowExecutionCompleted(std::string("ActivityFailure/CanceledFailure"))),
-      // CancelCommandCreated -Started-> CancelCommandCreated
+      // CancelCommandCreated -Started-> CancelCommandCreated: the run's
+      // cancellation and the activity's start arrive in one activation.
+      Replays("activity_started_in_the_task_that_cancels_it", GreetUntilCancelled,
+              HistoryBuilder()
+                  .Started("GreetUntilCancelled")
+                  .WorkflowTask()
+                  .ActivityScheduled("1", "Greeting", std::string("ada"))  // 5
+                  .CancelRequested()                                       // 6
+                  .WorkflowTaskScheduled()                                 // 7
+                  .ActivityStarted("1")                                    // 8
+                  .WorkflowTaskStarted()                                   // 9
+                  .WorkflowTaskCompleted()                                 // 10
+                  .ActivityCancelRequested("1")                            // 11
+                  .WorkflowExecutionCanceled()),                           // 12
+      // An ActivityTaskStarted recorded between a task's completion and its
+      // command events is applied with the next task (after the cancel
+      // request's event): CancelRequested -Started-> CancelRequested.
       Replays("activity_started_while_the_cancel_request_was_on_its_way", CancelActivityAfterTimer,
               CancelAfterTimerStart("ActivityFailure/CanceledFailure", kWaitCancellationCompleted)
                   .TimerFired("1")               // 7
@@ -288,15 +306,15 @@ std::vector<ReplayScenario> ActivityScenarios() {
                   .ActivityTimedOut("1")
                   .WorkflowTask()
                   .WorkflowExecutionCompleted(std::string("ActivityFailure/TimeoutFailure"))),
-      // Started -Cancel-> CancelCommandCreated -Completed-> Completed
-      //   -CancelRequested-> Completed
+      // Started -Cancel-> CancelCommandCreated -Completed-> Completed (the
+      // cancel request is withdrawn: the history has none)
       Replays("run_cancelled_while_the_activity_completes", GreetUntilCancelled,
               RunCancelledWhileActivityFinishes(
                   [](B& h) { h.ActivityCompleted("1", std::string("hello ada")); })),
-      // CancelCommandCreated -Failed-> Failed -CancelRequested-> Failed
+      // CancelCommandCreated -Failed-> Failed (the cancel request is withdrawn)
       Replays("run_cancelled_while_the_activity_fails", GreetUntilCancelled,
               RunCancelledWhileActivityFinishes([](B& h) { h.ActivityFailed("1"); })),
-      // CancelCommandCreated -TimedOut-> TimedOut -CancelRequested-> TimedOut
+      // CancelCommandCreated -TimedOut-> TimedOut (the cancel request is withdrawn)
       Replays("run_cancelled_while_the_activity_times_out", GreetUntilCancelled,
               RunCancelledWhileActivityFinishes([](B& h) { h.ActivityTimedOut("1"); })),
       // Completed -Cancel-> Completed

@@ -66,6 +66,7 @@ inline Status ReplayScenarioHistory(const ReplayScenario& scenario) {
 /// of `machine`'s transition table they took (each file asserts its own target).
 inline std::size_t CoverageOf(const std::vector<ReplayScenario>& scenarios,
                               const std::string& machine) {
+  workflow::detail::TransitionCoverage::Enable();
   workflow::detail::TransitionCoverage::Reset();
   for (const ReplayScenario& scenario : scenarios) (void)ReplayScenarioHistory(scenario);
   return workflow::detail::TransitionCoverage::Covered(machine);

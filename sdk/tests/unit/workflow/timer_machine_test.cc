@@ -44,6 +44,20 @@ wf::Task<std::string> WaitForGo(int timeout_seconds) {
 }
 
 // Cancels the scope of a timer that has already fired.
+// The predicate of a WaitCondition with a deadline wins (its timer is
+// cancelled), then the scope around it is cancelled, which cancels the timer
+// again: a no-op.
+wf::Task<std::string> WaitWinsThenScopeCancels() {
+  bool go = false;
+  wf::SetSignalHandler("go", [&] { go = true; });
+  wf::CancellationScope scope;
+  wf::Future<bool> waited =
+      scope.RunOperation([&] { return wf::WaitCondition([&] { return go; }, seconds(30)); });
+  const bool held = co_await waited;
+  scope.Cancel();
+  co_return held ? "held" : "timed out";
+}
+
 wf::Task<std::string> CancelAfterFired() {
   wf::CancellationScope scope;
   co_await scope.RunOperation([] { return wf::Sleep(seconds(1)); });
@@ -173,6 +187,17 @@ std::vector<ReplayScenario> TimerScenarios() {
                   .WorkflowTaskStarted()           // 9
                   .WorkflowTaskCompleted()         // 10
                   .WorkflowExecutionCompleted(std::string("cancelled"))),
+      // CancelCommandCreated -Cancel-> CancelCommandCreated: cancelled twice
+      // in one task (issue 7, defect 2); one CancelTimer reaches history.
+      Replays("timer_cancelled_twice_sends_one_cancel", WaitWinsThenScopeCancels,
+              HistoryBuilder()
+                  .Started("WaitWinsThenScopeCancels")
+                  .WorkflowTask()
+                  .TimerStarted("1", seconds(30))  // 5
+                  .Signaled("go")                  // 6
+                  .WorkflowTask()                  // 7-9
+                  .TimerCanceled("1")              // 10
+                  .WorkflowExecutionCompleted(std::string("held"))),
   };
 }
 

@@ -25,6 +25,7 @@ constexpr std::size_t kActivityRowsTargeted = workflow::detail::kActivityTransit
 constexpr std::size_t kCompletionRowsTargeted = workflow::detail::kCompletionTransitions.size();
 
 TEST(TransitionCoverageTest, CannedScenariosTakeEveryReachableTransition) {
+  TransitionCoverage::Enable();
   TransitionCoverage::Reset();
   std::vector<ReplayScenario> all;
   for (auto list : {TimerScenarios(), ActivityScenarios(), CompletionScenarios(),
@@ -59,6 +60,15 @@ TEST(TransitionCoverageTest, CannedScenariosTakeEveryReachableTransition) {
             << workflow::detail::kTimerTransitions.size() << ", ActivityMachine " << activity << "/"
             << workflow::detail::kActivityTransitions.size() << ", CompletionMachine " << completion
             << "/" << workflow::detail::kCompletionTransitions.size() << std::endl;
+  for (const auto& row : workflow::detail::kActivityTransitions) {
+    if (!TransitionCoverage::Taken("ActivityMachine", static_cast<int>(row.from),
+                                   static_cast<int>(row.event))) {
+      std::cout << "  ActivityMachine row not taken: "
+                << workflow::detail::ActivityStateName(row.from) << " -"
+                << workflow::detail::ActivityEventName(row.event) << "-> "
+                << workflow::detail::ActivityStateName(row.to) << std::endl;
+    }
+  }
   EXPECT_GE(timer, kTimerRowsTargeted);
   EXPECT_GE(activity, kActivityRowsTargeted);
   EXPECT_GE(completion, kCompletionRowsTargeted);

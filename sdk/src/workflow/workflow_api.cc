@@ -58,6 +58,9 @@ void ReportHandlerFailure(std::exception_ptr error) {
   Instance().ReportHandlerFailure(std::move(error));
 }
 
+void HandlerStarted() { Instance().HandlerStarted(); }
+void HandlerFinished() { Instance().HandlerFinished(); }
+
 void ThrowDataConversion(const std::string& what, const Error& error) {
   throw ApplicationFailure(what + ": " + error.message(), "DataConversionError",
                            /*non_retryable=*/true);
@@ -115,6 +118,7 @@ void CancellationScopeState::RemoveCallback(int id) {
 const WorkflowInfo& Info() { return Instance().info(); }
 std::chrono::system_clock::time_point Now() { return Instance().now(); }
 bool IsReplaying() { return Instance().replaying(); }
+bool AllHandlersFinished() { return Instance().running_handlers() == 0; }
 std::uint64_t Random() { return Instance().NextRandom(); }
 
 std::string NewUuid() {

@@ -755,6 +755,12 @@ void WorkflowInstance::IssueCompletion() {
 
 void WorkflowInstance::LogUnhandledSignals(const char* ending) const {
   if (replaying_) return;
+  if (running_handlers_ > 0) {
+    spdlog::warn(
+        "workflow {} ({}) {} while {} signal handler(s) still run: they are abandoned (wait "
+        "with WaitCondition(AllHandlersFinished) before returning)",
+        info_.workflow_id, info_.workflow_type, ending, running_handlers_);
+  }
   for (const auto& [name, inputs] : buffered_signals_) {
     if (inputs.empty()) continue;
     spdlog::warn(

@@ -144,6 +144,10 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   void UpsertMemo(const std::map<std::string, Payload>& memo);
   /// ReportHandlerFailure records an exception escaping a signal handler coroutine.
   void ReportHandlerFailure(std::exception_ptr error);
+  /// HandlerStarted / HandlerFinished count the signal handler coroutines running.
+  void HandlerStarted() { ++running_handlers_; }
+  void HandlerFinished() { --running_handlers_; }
+  int running_handlers() const { return running_handlers_; }
 
  private:
   struct CommandEntry {
@@ -235,6 +239,7 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   // may still use its closure's captures.
   std::vector<SignalFunction> retired_signal_handlers_;
   bool in_query_ = false;
+  int running_handlers_ = 0;
   std::map<std::string, std::deque<std::vector<Payload>>> buffered_signals_;
   std::map<std::string, QueryFunction> query_handlers_;
 

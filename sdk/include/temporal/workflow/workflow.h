@@ -145,6 +145,9 @@ void DropUndecodableSignal(const std::string& name, const Error& error);
 /// ReportHandlerFailure hands an exception that escaped a signal handler
 /// coroutine to the engine, which treats it as the main coroutine's would be.
 void ReportHandlerFailure(std::exception_ptr error);
+/// HandlerStarted / HandlerFinished count the handler coroutines running.
+void HandlerStarted();
+void HandlerFinished();
 using QueryFunction = std::function<std::vector<Payload>(const std::vector<Payload>&)>;
 void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler);
 Future<bool> WaitConditionImpl(std::function<bool()> predicate,
@@ -208,6 +211,17 @@ auto SideEffect(F compute) -> decltype(compute()) {
   if (!value) detail::ThrowDataConversion("side effect", value.error());
   return std::move(*value);
 }
+
+/// AllHandlersFinished tells whether no signal handler coroutine is still
+/// running. A workflow that must not end while handlers work (an entity that
+/// continues as new, say) waits for it before it returns:
+///
+///   co_await workflow::WaitCondition(workflow::AllHandlersFinished);
+///   workflow::ContinueAsNew(state);
+///
+/// A run that completes or continues as new with handlers still running logs
+/// a warning in the worker log (the handlers are abandoned).
+bool AllHandlersFinished();
 
 /// UpsertSearchAttributes adds or replaces indexed search attributes of this
 /// workflow (visible to list queries once the task completes).
@@ -277,6 +291,7 @@ inline Task<void> RunSignalHandler(Task<void> handler) {
   } catch (...) {
     ReportHandlerFailure(std::current_exception());
   }
+  HandlerFinished();
 }
 }  // namespace detail
 
@@ -307,6 +322,7 @@ void SetSignalHandler(const std::string& name, F handler) {
         if constexpr (std::is_void_v<typename Traits::Return>) {
           std::apply(handler, std::move(*arguments));
         } else {
+          detail::HandlerStarted();
           Task<void> task = detail::RunSignalHandler(std::apply(handler, std::move(*arguments)));
           auto* runtime = detail::Runtime::Current();
           auto handle = task.handle();

@@ -248,3 +248,73 @@ TEST(SignalHandlers, ReplacingAHandlerKeepsTheClosureOfItsSuspendedCoroutinesAli
 
 }  // namespace
 }  // namespace temporal::testing
+
+namespace temporal::testing {
+namespace {
+
+// --- Issue 8, item 3: waiting for handlers before the run ends --------------
+
+wf::Task<std::string> WaitsForItsHandlers() {
+  int handled = 0;
+  wf::SetSignalHandler("work", [&]() -> wf::Task<void> {
+    co_await wf::Sleep(seconds(1));
+    ++handled;
+  });
+  co_await wf::WaitCondition([&] { return handled == 0 && !wf::AllHandlersFinished(); });
+  co_await wf::WaitCondition(wf::AllHandlersFinished);
+  co_return "handled " + std::to_string(handled);
+}
+
+TEST(SignalHandlers, AllHandlersFinishedWaitsForRunningHandlerCoroutines) {
+  B history;
+  history.Started("WaitsForItsHandlers")
+      .WorkflowTask()
+      .Signaled("work")
+      .WorkflowTaskScheduled()
+      .WorkflowTaskStarted();
+  const int second_task_end = static_cast<int>(history.last_event_id());
+  history.WorkflowTaskCompleted()
+      .TimerStarted("1")
+      .TimerFired("1")
+      .WorkflowTaskScheduled()
+      .WorkflowTaskStarted();
+  const History full = history.Build();
+  auto instance = NewInstance(WaitsForItsHandlers);
+  // The handler sleeps: the run waits for it instead of completing.
+  EXPECT_EQ(CommandTypes(Apply(*instance, Slice(full, 0, second_task_end))),
+            std::vector<std::string>{"COMMAND_TYPE_START_TIMER"});
+  auto commands = Apply(*instance, Slice(full, second_task_end, full.events_size()));
+  EXPECT_EQ(ResultOf<std::string>(commands.back()), "handled 1");
+}
+
+wf::Task<int> CompletesWhileAHandlerSleeps() {
+  bool started = false;
+  wf::SetSignalHandler("work", [&]() -> wf::Task<void> {
+    started = true;
+    co_await wf::Sleep(seconds(60));
+  });
+  co_await wf::WaitCondition([&] { return started; });
+  co_return 1;
+}
+
+TEST(SignalHandlers, CompletingWithHandlersStillRunningIsLogged) {
+  std::ostringstream log;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  auto history = B().Started("CompletesWhileAHandlerSleeps")
+                     .WorkflowTask()
+                     .Signaled("work")
+                     .WorkflowTaskScheduled()
+                     .WorkflowTaskStarted()
+                     .Build();
+  auto instance = NewInstance(CompletesWhileAHandlerSleeps);
+  auto commands = Apply(*instance, history);
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(commands.back().command_type(),
+            temporal::api::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
+  EXPECT_NE(log.str().find("while 1 signal handler(s) still run"), std::string::npos) << log.str();
+}
+
+}  // namespace
+}  // namespace temporal::testing

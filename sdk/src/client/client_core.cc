@@ -180,6 +180,7 @@ grpc::Status ClientCore::Invoke(
     grpc::Status status = attempt(&context);
     if (call_options.canceller != nullptr) call_options.canceller->Unregister(&context);
     if (status.ok() || !call_options.retry || !IsTransient(status.error_code())) return status;
+    if (IsMessageTooLarge(status)) return status;  // the same bytes are refused again
     if (call_options.canceller != nullptr && call_options.canceller->cancelled()) return status;
 
     // RESOURCE_EXHAUSTED means the server asks us to slow down: back off harder.

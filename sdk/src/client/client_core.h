@@ -57,6 +57,13 @@ Error ErrorFromGrpcStatus(const grpc::Status& status, const char* rpc_name);
 /// IsTransient tells whether `code` is worth retrying.
 bool IsTransient(grpc::StatusCode code);
 
+/// IsMessageTooLarge tells whether a call failed because its message exceeds
+/// a gRPC message size limit (RESOURCE_EXHAUSTED "... larger than max ...",
+/// from this process's gRPC or the server's). Retrying the same message
+/// cannot help, so such calls are not retried.
+bool IsMessageTooLarge(const grpc::Status& status);
+bool IsMessageTooLarge(const Error& error);
+
 class ClientCore {
  public:
   using Stub = temporal::api::workflowservice::v1::WorkflowService::Stub;

@@ -51,6 +51,24 @@ bool IsTransient(grpc::StatusCode code) {
   }
 }
 
+namespace {
+// gRPC's own wording, in C++ ("Sent message larger than max (5000123 vs.
+// 4194304)") and in Go, the server's ("grpc: received message larger than
+// max ..."; "... after decompression larger than max ...").
+bool SaysMessageTooLarge(const std::string& message) {
+  return message.find("larger than max") != std::string::npos;
+}
+}  // namespace
+
+bool IsMessageTooLarge(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+         SaysMessageTooLarge(status.error_message());
+}
+
+bool IsMessageTooLarge(const Error& error) {
+  return error.code() == ErrorCode::kResourceExhausted && SaysMessageTooLarge(error.message());
+}
+
 Error ErrorFromGrpcStatus(const grpc::Status& status, const char* rpc_name) {
   auto code = static_cast<ErrorCode>(static_cast<int>(status.error_code()));
   std::string message = std::string(rpc_name) + ": " + status.error_message();

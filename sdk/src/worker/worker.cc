@@ -7,7 +7,7 @@ namespace temporal {
 
 Worker::Worker(const Client& client, WorkerOptions options)
     : core_(std::make_unique<detail::WorkerCore>(client.core(), options)),
-      workflows_(std::make_unique<detail::WorkflowWorker>(client.core(), options)) {}
+      workflows_(std::make_shared<detail::WorkflowWorker>(client.core(), options)) {}
 
 Worker::~Worker() { Shutdown(); }
 
@@ -25,6 +25,7 @@ Worker& Worker::RegisterActivityFunction(const std::string& name,
 }
 
 Status Worker::Start() {
+  if (Status valid = workflows_->ValidateOptions(); !valid) return valid;
   if (Status started = core_->Start(/*allow_no_activities=*/!workflows_->empty()); !started)
     return started;
   workflows_->Start();

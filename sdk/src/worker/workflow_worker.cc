@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/proto_time.h"
@@ -15,6 +16,7 @@ namespace {
 namespace wfs = temporal::api::workflowservice::v1;
 namespace enums = temporal::api::enums::v1;
 using temporal::api::failure::v1::Failure;
+using temporal::api::history::v1::History;
 using workflow::detail::NondeterminismError;
 using workflow::detail::WorkflowInstance;
 using workflow::detail::WorkflowTaskError;
@@ -38,7 +40,54 @@ Failure TaskFailure(const std::string& message, const std::string& type) {
   return failure;
 }
 
+// A task's history is whole when it starts at the first event; a sticky task
+// carries only what happened since the run's last workflow task.
+bool IsFullHistory(const History& history) {
+  return history.events_size() > 0 && history.events(0).event_id() == 1;
+}
+
 }  // namespace
+
+// Watch shows a task's execution to the deadlock watchdog while its workflow
+// code may run. Finish (or the destructor) takes it away again and tells
+// whether the watchdog failed the task meanwhile.
+class WorkflowWorker::Watch {
+ public:
+  Watch(WorkflowWorker& worker, const PollResponse& task, const WorkflowInstance& instance)
+      : worker_(worker) {
+    execution_.task_token = task.task_token();
+    execution_.attempt = task.attempt();
+    execution_.workflow_id = task.workflow_execution().workflow_id();
+    execution_.workflow_type = task.workflow_type().name();
+    execution_.run_id = task.workflow_execution().run_id();
+    execution_.instance = &instance;
+    std::lock_guard lock(worker_.mutex_);
+    worker_.watched_.insert(&execution_);
+  }
+  ~Watch() { (void)Finish(); }
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+
+  /// Finish returns true when the task was declared deadlocked: the watchdog
+  /// has already answered the server for it.
+  [[nodiscard]] bool Finish() {
+    std::lock_guard lock(worker_.mutex_);
+    if (!finished_) {
+      finished_ = true;
+      worker_.watched_.erase(&execution_);
+      if (execution_.poisoned) {
+        --worker_.abandoned_;  // the code returned: Shutdown waits for this thread again
+        worker_.changed_.notify_all();
+      }
+    }
+    return execution_.poisoned;
+  }
+
+ private:
+  WorkflowWorker& worker_;
+  WatchedExecution execution_;
+  bool finished_ = false;
+};
 
 WorkflowWorker::WorkflowWorker(std::shared_ptr<ClientCore> client, WorkerOptions options)
     : client_(std::move(client)), options_(std::move(options)), sticky_queue_(StickyQueueName()) {
@@ -51,23 +100,65 @@ void WorkflowWorker::Register(const std::string& name, WorkflowFunction function
   workflows_[name] = std::move(function);
 }
 
+Status WorkflowWorker::ValidateOptions() const {
+  if (options_.workflow_pollers < 1 || options_.sticky_workflow_pollers < 0 ||
+      options_.max_concurrent_workflow_tasks < 1 ||
+      options_.deadlock_detection_timeout.count() < 0) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "WorkerOptions: workflow_pollers and max_concurrent_workflow_tasks must be at "
+                 "least 1, sticky_workflow_pollers and deadlock_detection_timeout not negative");
+  }
+  return OkStatus();
+}
+
 void WorkflowWorker::Start() {
+  std::lock_guard shutdown(shutdown_mutex_);
   if (started_ || workflows_.empty()) return;
   started_ = true;
   for (int i = 0; i < options_.workflow_pollers; ++i)
     pollers_.emplace_back([this] { PollLoop(false); });
-  pollers_.emplace_back([this] { PollLoop(true); });
-  spdlog::info("worker polling workflow task queue {} (sticky queue {})", options_.task_queue,
-               sticky_queue_);
+  for (int i = 0; i < options_.sticky_workflow_pollers; ++i)
+    pollers_.emplace_back([this] { PollLoop(true); });
+  if (options_.deadlock_detection_timeout.count() > 0)
+    watchdog_ = std::thread([this] { WatchdogLoop(); });
+  spdlog::info(
+      "worker polling workflow task queue {} ({} pollers, sticky queue {} with {} pollers, up to "
+      "{} "
+      "concurrent workflow tasks)",
+      options_.task_queue, options_.workflow_pollers, sticky_queue_,
+      options_.sticky_workflow_pollers, options_.max_concurrent_workflow_tasks);
 }
 
 void WorkflowWorker::Shutdown() {
+  std::lock_guard shutdown(shutdown_mutex_);
   if (!started_) return;
+  started_ = false;  // final: Start refuses to run again once stopping_ is set
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    changed_.notify_all();
+  }
   canceller_.CancelAll();
   for (std::thread& poller : pollers_) {
     if (poller.joinable()) poller.join();
   }
   pollers_.clear();
+  {
+    // Tasks already received are finished and answered. Code declared
+    // deadlocked may never return: its threads are left behind (they keep
+    // this object alive through their shared_ptr).
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return running_ == abandoned_; });
+    if (abandoned_ > 0) {
+      spdlog::error(
+          "workflow task queue {}: shutting down while {} workflow tasks still run workflow code "
+          "that never yielded; their threads are abandoned",
+          options_.task_queue, abandoned_);
+    }
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  if (watchdog_.joinable()) watchdog_.join();
   // Tell the server this sticky queue is gone, so its runs' next tasks go to
   // the normal queue at once instead of after the sticky timeout.
   wfs::ShutdownWorkerRequest request;
@@ -81,7 +172,6 @@ void WorkflowWorker::Shutdown() {
   std::lock_guard lock(cache_mutex_);
   cache_.clear();
   lru_.clear();
-  started_ = false;
 }
 
 std::size_t WorkflowWorker::cached_runs() const {
@@ -109,6 +199,14 @@ std::shared_ptr<WorkflowWorker::CachedRun> WorkflowWorker::Lookup(const std::str
   return run;
 }
 
+std::shared_ptr<WorkflowWorker::CachedRun> WorkflowWorker::Find(const std::string& run_id) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(run_id);
+  if (it == cache_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second.second);
+  return it->second.first;
+}
+
 void WorkflowWorker::Evict(const std::string& run_id) {
   std::lock_guard lock(cache_mutex_);
   auto it = cache_.find(run_id);
@@ -120,7 +218,17 @@ void WorkflowWorker::Evict(const std::string& run_id) {
 void WorkflowWorker::PollLoop(bool sticky) {
   std::chrono::milliseconds backoff = options_.poll_backoff_initial;
   bool failing = false;
-  while (!canceller_.cancelled()) {
+  while (true) {
+    {
+      // Take a slot before asking for work, so a task is never received
+      // without room to run it.
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] {
+        return stopping_ || running_ + reserved_ < options_.max_concurrent_workflow_tasks;
+      });
+      if (stopping_) return;
+      ++reserved_;
+    }
     wfs::PollWorkflowTaskQueueRequest request;
     request.set_namespace_(client_->namespace_());
     if (sticky) {
@@ -138,32 +246,130 @@ void WorkflowWorker::PollLoop(bool sticky) {
     call.canceller = &canceller_;
     auto task = client_->Call("PollWorkflowTaskQueue", &ClientCore::Stub::PollWorkflowTaskQueue,
                               request, call);
-    if (!task) {
-      if (canceller_.cancelled()) return;
-      if (task.error().code() == ErrorCode::kDeadlineExceeded) continue;
-      if (!failing) {
-        spdlog::warn("workflow task queue {}{}: polling failed, retrying with backoff: {}",
-                     options_.task_queue, sticky ? " (sticky)" : "", task.error().ToString());
-        failing = true;
+    if (task && !task->task_token().empty()) {
+      if (failing) {
+        spdlog::info("workflow task queue {}{}: polling recovered", options_.task_queue,
+                     sticky ? " (sticky)" : "");
+        failing = false;
       }
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, options_.poll_backoff_maximum);
+      backoff = options_.poll_backoff_initial;
+      Dispatch(std::move(*task));  // turns the reserved slot into a running one
       continue;
     }
-    if (failing) {
-      spdlog::info("workflow task queue {}{}: polling recovered", options_.task_queue,
-                   sticky ? " (sticky)" : "");
-      failing = false;
+    std::unique_lock lock(mutex_);
+    --reserved_;
+    changed_.notify_all();
+    if (task) continue;  // the server's empty answer to a long poll
+    if (stopping_) return;
+    if (task.error().code() == ErrorCode::kDeadlineExceeded) continue;
+    if (!failing) {
+      spdlog::warn("workflow task queue {}{}: polling failed, retrying with backoff: {}",
+                   options_.task_queue, sticky ? " (sticky)" : "", task.error().ToString());
+      failing = true;
     }
-    backoff = options_.poll_backoff_initial;
-    if (task->task_token().empty()) continue;
-    HandleTask(std::move(*task));
+    changed_.wait_for(lock, backoff, [&] { return stopping_; });
+    backoff = std::min(backoff * 2, options_.poll_backoff_maximum);
+  }
+}
+
+void WorkflowWorker::Dispatch(PollResponse task) {
+  {
+    std::lock_guard lock(mutex_);
+    --reserved_;
+    auto [run, idle] = busy_runs_.try_emplace(task.workflow_execution().run_id());
+    if (!idle) {
+      // An executor is working on this run: it runs this task next, keeping
+      // one thread per run. A newer workflow task supersedes one still
+      // waiting (the server gave up on that attempt); queries all wait.
+      std::deque<PollResponse>& waiting = run->second;
+      if (!task.has_query()) {
+        std::erase_if(waiting, [](const PollResponse& queued) { return !queued.has_query(); });
+      }
+      waiting.push_back(std::move(task));
+      changed_.notify_all();  // the reserved slot is free again
+      return;
+    }
+    ++running_;
+  }
+  // A thread per execution, bounded by the slots above. It holds a shared_ptr
+  // to this worker: code that never yields may outlive Shutdown.
+  std::thread([self = shared_from_this(), task = std::move(task)]() mutable {
+    self->Execute(std::move(task));
+  }).detach();
+}
+
+void WorkflowWorker::Execute(PollResponse task) {
+  const std::string run_id = task.workflow_execution().run_id();
+  while (true) {
+    try {
+      HandleTask(std::move(task));
+    } catch (const std::exception& error) {
+      spdlog::error("workflow run {}: workflow task not handled: {}", run_id, error.what());
+    } catch (...) {
+      spdlog::error("workflow run {}: workflow task not handled: unknown exception", run_id);
+    }
+    std::lock_guard lock(mutex_);
+    auto run = busy_runs_.find(run_id);
+    if (!stopped_ && !run->second.empty()) {
+      task = std::move(run->second.front());
+      run->second.pop_front();
+      continue;
+    }
+    // After Shutdown, tasks still waiting are left to time out: the server
+    // hands them to another worker.
+    busy_runs_.erase(run);
+    --running_;
+    changed_.notify_all();
+    return;
+  }
+}
+
+void WorkflowWorker::WatchdogLoop() {
+  const std::chrono::milliseconds limit = options_.deadlock_detection_timeout;
+  const std::chrono::milliseconds tick =
+      std::clamp(limit / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(100));
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    changed_.wait_for(lock, tick, [&] { return stopped_; });
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<WatchedExecution> overdue;
+    for (WatchedExecution* execution : watched_) {
+      if (execution->poisoned) continue;
+      const auto since = execution->instance->code_running_since();
+      if (!since || now - *since < limit) continue;
+      execution->poisoned = true;
+      ++abandoned_;
+      overdue.push_back(*execution);
+    }
+    if (overdue.empty()) continue;
+    changed_.notify_all();  // Shutdown does not wait for these
+    lock.unlock();
+    for (const WatchedExecution& execution : overdue) {
+      // The thread cannot be stopped; the run can. Answer the server now, as
+      // the Go SDK's deadlock detector does, so the failure is in history
+      // and the task is retried instead of timing out.
+      const std::string message =
+          "[TMPRL1101] Potential deadlock detected: the code of workflow " + execution.workflow_id +
+          " (type " + execution.workflow_type + ", run " + execution.run_id +
+          ") ran for more than " + std::to_string(limit.count()) +
+          " ms without yielding. Workflow code must not block, sleep or loop without "
+          "co_await; use workflow timers, activities and WaitCondition (the limit is "
+          "WorkerOptions::deadlock_detection_timeout)";
+      spdlog::error(
+          "{}. Failing its workflow task (attempt {}) and evicting the run; its executor slot "
+          "stays taken until the code returns, and what it returns is discarded",
+          message, execution.attempt);
+      RespondFailed(execution.task_token,
+                    enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                    TaskFailure(message, "PotentialDeadlockError"), execution.attempt);
+    }
+    lock.lock();
   }
 }
 
 Status WorkflowWorker::FetchRemainingPages(
     const temporal::api::common::v1::WorkflowExecution& execution, std::string token,
-    temporal::api::history::v1::History* history) {
+    History* history) {
   while (!token.empty()) {
     wfs::GetWorkflowExecutionHistoryRequest request;
     request.set_namespace_(client_->namespace_());
@@ -180,8 +386,7 @@ Status WorkflowWorker::FetchRemainingPages(
 }
 
 Status WorkflowWorker::FetchFullHistory(
-    const temporal::api::common::v1::WorkflowExecution& execution,
-    temporal::api::history::v1::History* history) {
+    const temporal::api::common::v1::WorkflowExecution& execution, History* history) {
   history->Clear();
   wfs::GetWorkflowExecutionHistoryRequest request;
   request.set_namespace_(client_->namespace_());
@@ -193,8 +398,7 @@ Status WorkflowWorker::FetchFullHistory(
   return FetchRemainingPages(execution, response->next_page_token(), history);
 }
 
-Result<std::unique_ptr<WorkflowInstance>> WorkflowWorker::NewInstance(
-    const wfs::PollWorkflowTaskQueueResponse& task) {
+Result<std::unique_ptr<WorkflowInstance>> WorkflowWorker::NewInstance(const PollResponse& task) {
   auto function = workflows_.find(task.workflow_type().name());
   if (function == workflows_.end()) {
     std::string known;
@@ -228,21 +432,29 @@ void WorkflowWorker::RespondFailed(const std::string& task_token,
   if (!response) spdlog::warn("RespondWorkflowTaskFailed: {}", response.error().ToString());
 }
 
-void WorkflowWorker::HandleLegacyQuery(const wfs::PollWorkflowTaskQueueResponse& task,
-                                       CachedRun& run) {
+void WorkflowWorker::HandleLegacyQuery(PollResponse& task) {
   wfs::RespondQueryTaskCompletedRequest response;
   response.set_namespace_(client_->namespace_());
   response.set_task_token(task.task_token());
+  // A query that comes with the whole history is answered from that history:
+  // a cached instance may be stale (another worker may have advanced the run
+  // since). Only a sticky query, with a partial history, uses the cache, as
+  // in the Go SDK. No query ever adds a cache entry: queries of runs this
+  // worker does not hold must not evict the runs it does.
+  const bool full = IsFullHistory(task.history());
+  std::shared_ptr<CachedRun> cached = full ? nullptr : Find(task.workflow_execution().run_id());
+  WorkflowInstance* instance = cached != nullptr ? cached->instance.get() : nullptr;
   std::unique_ptr<WorkflowInstance> replayed;
-  WorkflowInstance* instance = run.instance.get();
   std::string error;
   if (instance == nullptr) {
-    // Not cached: rebuild the state from the whole history, without keeping it.
-    temporal::api::history::v1::History history;
+    History history = std::move(*task.mutable_history());
+    Status fetched =
+        full ? FetchRemainingPages(task.workflow_execution(), task.next_page_token(), &history)
+             : FetchFullHistory(task.workflow_execution(), &history);
     auto created = NewInstance(task);
     if (!created) {
       error = created.error().message();
-    } else if (Status fetched = FetchFullHistory(task.workflow_execution(), &history); !fetched) {
+    } else if (!fetched) {
       error = fetched.error().message();
     } else {
       try {
@@ -253,6 +465,8 @@ void WorkflowWorker::HandleLegacyQuery(const wfs::PollWorkflowTaskQueueResponse&
         error = failure.what();
       } catch (const WorkflowTaskError& failure) {
         error = failure.failure.message();
+      } catch (...) {
+        error = "replaying the history for the query failed with an unknown exception";
       }
     }
   }
@@ -273,22 +487,42 @@ void WorkflowWorker::HandleLegacyQuery(const wfs::PollWorkflowTaskQueueResponse&
     response.set_error_message(error);
     *response.mutable_failure() = TaskFailure(error, "QueryFailed");
   }
+  RespondQuery(std::move(response));
+}
+
+void WorkflowWorker::RespondQuery(wfs::RespondQueryTaskCompletedRequest response) {
   auto result = client_->Call("RespondQueryTaskCompleted",
                               &ClientCore::Stub::RespondQueryTaskCompleted, response);
+  if (result) return;
+  if (!IsMessageTooLarge(result.error())) {
+    spdlog::warn("RespondQueryTaskCompleted: {}", result.error().ToString());
+    return;
+  }
+  // The answer does not fit in a gRPC message: answer with that failure
+  // instead, so the caller learns why rather than waiting for a timeout.
+  const std::string message =
+      "the query answer (" + std::to_string(response.ByteSizeLong()) +
+      " bytes) is larger than the server accepts: " + result.error().message();
+  spdlog::warn("RespondQueryTaskCompleted: {}", message);
+  response.clear_query_result();
+  response.set_completed_type(enums::QUERY_RESULT_TYPE_FAILED);
+  response.set_error_message(message);
+  *response.mutable_failure() = TaskFailure(message, "GrpcMessageTooLarge");
+  response.set_cause(enums::WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE);
+  result = client_->Call("RespondQueryTaskCompleted", &ClientCore::Stub::RespondQueryTaskCompleted,
+                         response);
   if (!result) spdlog::warn("RespondQueryTaskCompleted: {}", result.error().ToString());
 }
 
-void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
-  const std::string run_id = task.workflow_execution().run_id();
-  std::shared_ptr<CachedRun> run = Lookup(run_id);
-  std::lock_guard run_lock(run->mutex);
-
+void WorkflowWorker::HandleTask(PollResponse task) {
   if (task.has_query()) {
-    HandleLegacyQuery(task, *run);
+    HandleLegacyQuery(task);
     return;
   }
+  const std::string run_id = task.workflow_execution().run_id();
+  std::shared_ptr<CachedRun> run = Lookup(run_id);
 
-  temporal::api::history::v1::History history = std::move(*task.mutable_history());
+  History history = std::move(*task.mutable_history());
   if (Status fetched =
           FetchRemainingPages(task.workflow_execution(), task.next_page_token(), &history);
       !fetched) {
@@ -298,7 +532,6 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
     Evict(run_id);
     return;  // the task times out and is retried
   }
-  const bool full = history.events_size() > 0 && history.events(0).event_id() == 1;
   const bool continues =
       run->instance != nullptr &&
       run->instance->last_started_event_id() == task.previous_started_event_id() &&
@@ -307,7 +540,7 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
   if (!continues) {
     // A cache miss (or a run whose last task failed): replay from the start.
     run->instance.reset();
-    if (!full) {
+    if (!IsFullHistory(history)) {
       if (Status fetched = FetchFullHistory(task.workflow_execution(), &history); !fetched) {
         spdlog::warn("workflow {}: cannot fetch full history: {}",
                      task.workflow_execution().workflow_id(), fetched.error().ToString());
@@ -328,31 +561,51 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
 
   WorkflowInstance& instance = *run->instance;
   std::vector<temporal::api::command::v1::Command> commands;
-  try {
-    instance.ApplyEvents(history.events());
-    commands = instance.TakeNewCommands();
-  } catch (const NondeterminismError& error) {
-    if (task.attempt() <= 1)
-      spdlog::error("workflow {} ({}): {}", instance.info().workflow_id,
-                    instance.info().workflow_type, error.what());
-    RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR,
-                  TaskFailure(error.what(), "NondeterminismError"), task.attempt());
+  std::exception_ptr error;
+  bool deadlocked = false;
+  {
+    Watch watch(*this, task, instance);
+    try {
+      instance.ApplyEvents(history.events());
+      commands = instance.TakeNewCommands();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    deadlocked = watch.Finish();
+  }
+  if (deadlocked) {
+    spdlog::error(
+        "workflow {} ({}): the workflow code declared deadlocked has returned; its outcome is "
+        "discarded",
+        task.workflow_execution().workflow_id(), task.workflow_type().name());
     run->instance.reset();
     Evict(run_id);
     return;
-  } catch (const WorkflowTaskError& error) {
-    if (task.attempt() <= 1)
-      spdlog::warn("workflow {} ({}): workflow task failed: {}", instance.info().workflow_id,
-                   instance.info().workflow_type, error.failure.message());
-    RespondFailed(task.task_token(), error.cause, error.failure, task.attempt());
-    run->instance.reset();
-    Evict(run_id);
-    return;
-  } catch (const std::exception& error) {
-    RespondFailed(task.task_token(),
-                  enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
-                  TaskFailure(std::string("SDK error: ") + error.what(), "WorkflowTaskError"),
-                  task.attempt());
+  }
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const NondeterminismError& failure) {
+      if (task.attempt() <= 1)
+        spdlog::error("workflow {} ({}): {}", instance.info().workflow_id,
+                      instance.info().workflow_type, failure.what());
+      RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR,
+                    TaskFailure(failure.what(), "NondeterminismError"), task.attempt());
+    } catch (const WorkflowTaskError& failure) {
+      if (task.attempt() <= 1)
+        spdlog::warn("workflow {} ({}): workflow task failed: {}", instance.info().workflow_id,
+                     instance.info().workflow_type, failure.failure.message());
+      RespondFailed(task.task_token(), failure.cause, failure.failure, task.attempt());
+    } catch (const std::exception& failure) {
+      RespondFailed(task.task_token(),
+                    enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                    TaskFailure(std::string("SDK error: ") + failure.what(), "WorkflowTaskError"),
+                    task.attempt());
+    } catch (...) {
+      RespondFailed(
+          task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          TaskFailure("SDK error: unknown exception", "WorkflowTaskError"), task.attempt());
+    }
     run->instance.reset();
     Evict(run_id);
     return;
@@ -363,12 +616,14 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
   request.set_task_token(task.task_token());
   request.set_identity(options_.identity);
   for (auto& command : commands) *request.add_commands() = std::move(command);
-  auto* sticky = request.mutable_sticky_attributes();
-  sticky->mutable_worker_task_queue()->set_name(sticky_queue_);
-  sticky->mutable_worker_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
-  sticky->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
-  SetDuration(sticky->mutable_schedule_to_start_timeout(),
-              options_.sticky_schedule_to_start_timeout);
+  if (options_.sticky_workflow_pollers > 0) {
+    auto* sticky = request.mutable_sticky_attributes();
+    sticky->mutable_worker_task_queue()->set_name(sticky_queue_);
+    sticky->mutable_worker_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
+    sticky->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
+    SetDuration(sticky->mutable_schedule_to_start_timeout(),
+                options_.sticky_schedule_to_start_timeout);
+  }
   request.mutable_sdk_metadata()->set_sdk_name(kSdkName);
   request.mutable_sdk_metadata()->set_sdk_version(kSdkVersion);
   for (std::uint32_t flag : instance.TakeNewSdkFlags())
@@ -391,8 +646,21 @@ void WorkflowWorker::HandleTask(wfs::PollWorkflowTaskQueueResponse task) {
   auto response = client_->Call("RespondWorkflowTaskCompleted",
                                 &ClientCore::Stub::RespondWorkflowTaskCompleted, request);
   if (!response) {
-    spdlog::warn("workflow {}: RespondWorkflowTaskCompleted: {}", instance.info().workflow_id,
-                 response.error().ToString());
+    if (IsMessageTooLarge(response.error())) {
+      // The server never saw this completion, so nothing of it is in
+      // history. Say why in history instead of letting the task time out
+      // (the Go SDK and sdk-core do the same).
+      const std::string message =
+          "the workflow task completion (" + std::to_string(request.ByteSizeLong()) +
+          " bytes) is larger than the server accepts: " + response.error().message();
+      spdlog::error("workflow {} ({}): {}; failing the workflow task (GRPC_MESSAGE_TOO_LARGE)",
+                    instance.info().workflow_id, instance.info().workflow_type, message);
+      RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE,
+                    TaskFailure(message, "GrpcMessageTooLarge"), task.attempt());
+    } else {
+      spdlog::warn("workflow {}: RespondWorkflowTaskCompleted: {}", instance.info().workflow_id,
+                   response.error().ToString());
+    }
     run->instance.reset();
     Evict(run_id);
     return;

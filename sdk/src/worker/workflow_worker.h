@@ -1,16 +1,36 @@
 // Private: the workflow half of a Worker: pollers for the normal and the
-// sticky task queue, a bounded LRU cache of running workflow instances, and
+// sticky task queue, bounded concurrent execution of workflow tasks, a
+// deadlock watchdog, a bounded LRU cache of running workflow instances, and
 // the responses (completed with commands and query answers, or failed).
 //
-// Threads: `workflow_pollers` pollers on the normal queue plus one on the
-// sticky queue; each handles the task it received before polling again.
-// Invariant: one run is processed by one thread at a time (CachedRun::mutex).
+// Threads: `workflow_pollers` pollers on the normal queue and
+// `sticky_workflow_pollers` on the sticky queue only poll. A poller first
+// takes an executor slot (at most max_concurrent_workflow_tasks), then polls;
+// a task received starts an executor thread that owns the slot until it is
+// done. One watchdog thread fails tasks whose workflow code runs without
+// yielding for longer than deadlock_detection_timeout.
+//
+// Invariants (guarded by mutex_):
+// - running_ + reserved_ <= max_concurrent_workflow_tasks.
+// - One run is processed by one thread at a time: a run id is in busy_runs_
+//   while an executor works on it; tasks that arrive for it meanwhile wait in
+//   its queue there and are run by that same executor, in order.
+// - An execution is in watched_ exactly while its task's workflow code may run
+//   (the instance it points to is alive); the watchdog reads only those.
+//
+// Lifetime: executor threads are detached and hold a shared_ptr to this
+// object, because an execution whose code never yields cannot be joined:
+// Shutdown waits for every other execution, then abandons those (logged), and
+// the last of them to return destroys the worker.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -22,33 +42,51 @@
 
 namespace temporal::detail {
 
-class WorkflowWorker {
+class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
  public:
   using WorkflowFunction = workflow::detail::WorkflowFunction;
+  using PollResponse = temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse;
 
   WorkflowWorker(std::shared_ptr<ClientCore> client, WorkerOptions options);
   ~WorkflowWorker();
 
   void Register(const std::string& name, WorkflowFunction function);
   bool empty() const { return workflows_.empty(); }
+  /// ValidateOptions checks the workflow options (kInvalidArgument).
+  Status ValidateOptions() const;
+  /// Start starts the pollers and the watchdog; call on an object owned by a
+  /// shared_ptr (executors keep it alive).
   void Start();
+  /// Shutdown stops polling, waits for running tasks (except those declared
+  /// deadlocked) and tells the server the sticky queue is gone. Final.
   void Shutdown();
   /// cached_runs returns how many runs the cache holds now.
   std::size_t cached_runs() const;
 
  private:
   struct CachedRun {
-    std::mutex mutex;
-    std::unique_ptr<workflow::detail::WorkflowInstance> instance;  // guarded by mutex
+    std::unique_ptr<workflow::detail::WorkflowInstance> instance;  // owned by the busy executor
   };
+  /// WatchedExecution is one workflow task whose code the watchdog watches.
+  struct WatchedExecution {
+    std::string task_token;
+    int attempt = 0;
+    std::string workflow_id;
+    std::string workflow_type;
+    std::string run_id;
+    const workflow::detail::WorkflowInstance* instance = nullptr;
+    bool poisoned = false;  // the watchdog failed the task; its outcome is discarded
+  };
+  class Watch;
 
   void PollLoop(bool sticky);
-  void HandleTask(temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse task);
-  void HandleLegacyQuery(
-      const temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse& task,
-      CachedRun& run);
-  Result<std::unique_ptr<workflow::detail::WorkflowInstance>> NewInstance(
-      const temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse& task);
+  void Dispatch(PollResponse task);
+  void Execute(PollResponse task);
+  void WatchdogLoop();
+  void HandleTask(PollResponse task);
+  void HandleLegacyQuery(PollResponse& task);
+  void RespondQuery(temporal::api::workflowservice::v1::RespondQueryTaskCompletedRequest response);
+  Result<std::unique_ptr<workflow::detail::WorkflowInstance>> NewInstance(const PollResponse& task);
   Status FetchFullHistory(const temporal::api::common::v1::WorkflowExecution& execution,
                           temporal::api::history::v1::History* history);
   Status FetchRemainingPages(const temporal::api::common::v1::WorkflowExecution& execution,
@@ -56,7 +94,11 @@ class WorkflowWorker {
   void RespondFailed(const std::string& task_token,
                      temporal::api::enums::v1::WorkflowTaskFailedCause cause,
                      temporal::api::failure::v1::Failure failure, int attempt);
+  /// Lookup returns the run's cache entry, creating it (and evicting the
+  /// least recently used run) when missing. Only for workflow tasks.
   std::shared_ptr<CachedRun> Lookup(const std::string& run_id);
+  /// Find returns the run's cache entry or nullptr; it never inserts.
+  std::shared_ptr<CachedRun> Find(const std::string& run_id);
   void Evict(const std::string& run_id);
 
   std::shared_ptr<ClientCore> client_;
@@ -65,7 +107,20 @@ class WorkflowWorker {
   std::map<std::string, WorkflowFunction> workflows_;  // written only before Start
   CallCanceller canceller_;
   std::vector<std::thread> pollers_;
-  bool started_ = false;
+  std::thread watchdog_;
+
+  std::mutex shutdown_mutex_;  // serializes Start and Shutdown
+  bool started_ = false;       // guarded by shutdown_mutex_
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stopping_ = false;  // guarded by mutex_; pollers stop
+  bool stopped_ = false;   // guarded by mutex_; Shutdown returned: queued tasks are dropped
+  int running_ = 0;        // guarded by mutex_; executor threads alive
+  int reserved_ = 0;       // guarded by mutex_; slots taken by polls in flight
+  int abandoned_ = 0;      // guarded by mutex_; running executors whose task is poisoned
+  std::unordered_map<std::string, std::deque<PollResponse>> busy_runs_;  // guarded by mutex_
+  std::set<WatchedExecution*> watched_;                                  // guarded by mutex_
 
   mutable std::mutex cache_mutex_;
   std::list<std::string> lru_;  // most recently used first; guarded by cache_mutex_

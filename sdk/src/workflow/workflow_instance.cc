@@ -602,7 +602,20 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
   ++batch_;
 }
 
+std::optional<std::chrono::steady_clock::time_point> WorkflowInstance::code_running_since() const {
+  const std::chrono::steady_clock::rep ticks = code_running_since_.load(std::memory_order_acquire);
+  if (ticks == 0) return std::nullopt;
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ticks));
+}
+
 void WorkflowInstance::RunUntilBlocked() {
+  // Published for the worker's deadlock watchdog (worker/workflow_worker.h).
+  code_running_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                            std::memory_order_release);
+  struct Unpublish {
+    std::atomic<std::chrono::steady_clock::rep>& since;
+    ~Unpublish() { since.store(0, std::memory_order_release); }
+  } unpublish{code_running_since_};
   do {
     while (!ready_.empty()) {
       Ready next = ready_.front();

@@ -18,6 +18,8 @@
 // Thread-safety: none. The worker serializes all calls for one run.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <coroutine>
 #include <deque>
 #include <functional>
@@ -90,6 +92,11 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   const WorkflowInfo& info() const { return info_; }
   bool replaying() const { return replaying_; }
   std::chrono::system_clock::time_point now() const { return now_; }
+  /// code_running_since is when the workflow code running now (one
+  /// RunUntilBlocked: every ready coroutine, until all are blocked) began, or
+  /// nullopt when none runs. Thread-safe, unlike the rest of this class: the
+  /// worker's deadlock watchdog polls it from its own thread.
+  std::optional<std::chrono::steady_clock::time_point> code_running_since() const;
 
   // Runtime
   void Schedule(std::coroutine_handle<> handle, CancellationScopeState* scope) override;
@@ -265,6 +272,7 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   std::chrono::system_clock::time_point now_;
   std::int64_t last_started_event_id_ = 0;
   std::int64_t last_event_id_ = 0;
+  std::atomic<std::chrono::steady_clock::rep> code_running_since_{0};  // 0: no code runs
 };
 
 }  // namespace temporal::workflow::detail

@@ -154,7 +154,8 @@ class Worker {
 
  private:
   std::unique_ptr<detail::WorkerCore> core_;
-  std::unique_ptr<detail::WorkflowWorker> workflows_;
+  // Shared: threads running workflow code that never yields may outlive Shutdown.
+  std::shared_ptr<detail::WorkflowWorker> workflows_;
 };
 
 }  // namespace temporal

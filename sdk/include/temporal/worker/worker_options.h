@@ -23,8 +23,32 @@ struct WorkerOptions {
   std::chrono::milliseconds poll_backoff_initial{200};
   std::chrono::milliseconds poll_backoff_maximum{10000};
   /// workflow_pollers is the number of concurrent PollWorkflowTaskQueue calls
-  /// on the normal queue; one more polls the worker's sticky queue.
+  /// on the normal queue (new runs, and runs not in this worker's cache).
   int workflow_pollers = 1;
+  /// sticky_workflow_pollers is the number of concurrent polls of this
+  /// worker's own sticky queue, where the server sends the next tasks of the
+  /// runs this worker has cached. Several, so that a burst of tasks is taken
+  /// before the sticky_schedule_to_start_timeout sends them elsewhere. Zero
+  /// turns stickiness off: every task then carries the whole history.
+  int sticky_workflow_pollers = 4;
+  /// max_concurrent_workflow_tasks bounds the workflow tasks executing at
+  /// once (each on its own thread). A poller waits for a free slot before it
+  /// asks the server for work, so a task is never received without room to
+  /// run it. The tasks of one run are never executed concurrently.
+  int max_concurrent_workflow_tasks = 100;
+  /// deadlock_detection_timeout is how long workflow code may run without
+  /// yielding (between two suspension points, such as co_await of a timer or
+  /// an activity) before the worker declares a potential deadlock, as the Go
+  /// SDK does: it logs an error, fails the workflow task (cause
+  /// WORKFLOW_WORKER_UNHANDLED_FAILURE, message "[TMPRL1101] Potential
+  /// deadlock detected ..." naming the workflow), evicts the run and discards
+  /// whatever the code produces when it finally returns. A thread cannot be
+  /// preempted: the task keeps its executor slot (and its thread) until the
+  /// code returns, so code that spins forever holds one slot forever; the run
+  /// itself makes progress again only once its code returns. Zero disables the
+  /// detection (for stepping through workflow code in a debugger); Shutdown
+  /// then waits for such code to return.
+  std::chrono::milliseconds deadlock_detection_timeout{1000};
   /// max_cached_workflows bounds the runs kept in memory between tasks (LRU);
   /// a run not in the cache is rebuilt by replaying its whole history.
   int max_cached_workflows = 1000;

@@ -579,6 +579,14 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
   info_.history_length = started.event_id();
   info_.history_size_bytes = started_attributes.history_size_bytes();
   info_.continue_as_new_suggested = started_attributes.suggest_continue_as_new();
+  // Published for the worker's deadlock watchdog (worker/workflow_worker.h),
+  // from the activation on: signal handlers are workflow code too.
+  code_running_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                            std::memory_order_release);
+  struct Unpublish {
+    std::atomic<std::chrono::steady_clock::rep>& since;
+    ~Unpublish() { since.store(0, std::memory_order_release); }
+  } unpublish{code_running_since_};
   ApplyActivation();
   if (!root_started_) {
     root_started_ = true;
@@ -609,13 +617,6 @@ std::optional<std::chrono::steady_clock::time_point> WorkflowInstance::code_runn
 }
 
 void WorkflowInstance::RunUntilBlocked() {
-  // Published for the worker's deadlock watchdog (worker/workflow_worker.h).
-  code_running_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
-                            std::memory_order_release);
-  struct Unpublish {
-    std::atomic<std::chrono::steady_clock::rep>& since;
-    ~Unpublish() { since.store(0, std::memory_order_release); }
-  } unpublish{code_running_since_};
   do {
     while (!ready_.empty()) {
       Ready next = ready_.front();

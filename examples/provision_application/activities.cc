@@ -83,7 +83,7 @@ void NotificationActivities::Approve(const RequestApplicationAuthorizationReques
 }
 
 void RegisterProvisionApplication(temporal::Worker& worker, NotificationActivities& notifications) {
-  worker.RegisterWorkflow(kWorkflowType, ProvisionApplication);
+  RegisterWorkflows(worker);
   worker.RegisterActivity(kGetTeamInformationActivity, GetTeamInformation);
   worker.RegisterActivity(kRequestAuthorizationActivity,
                           [&notifications](const RequestApplicationAuthorizationRequest& request) {

@@ -60,8 +60,18 @@ class NotificationActivities {
   std::jthread simulated_authorizer_;
 };
 
-/// RegisterProvisionApplication registers the workflow and the C++ activities
-/// on `worker`. `notifications` must outlive the worker's activity threads.
+/// RegisterWorkflows registers the example's workflows on `registry`: a
+/// temporal::Worker, or the temporal::Replayer of the worker's --replay mode
+/// (temporal/worker/replay_cli.h). One list for both, so that what is replayed
+/// is what runs.
+template <typename Registry>
+void RegisterWorkflows(Registry& registry) {
+  registry.RegisterWorkflow(kWorkflowType, ProvisionApplication);
+}
+
+/// RegisterProvisionApplication registers the workflows (RegisterWorkflows) and
+/// the C++ activities on `worker`. `notifications` must outlive the worker's
+/// activity threads.
 void RegisterProvisionApplication(temporal::Worker& worker, NotificationActivities& notifications);
 
 }  // namespace provisio::provision_application

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "activities.h"
+#include "child_process.h"
 #include "dev_server.h"
 #include "temporal/client/client.h"
 #include "temporal/worker/worker.h"
@@ -418,6 +419,182 @@ TEST_F(ProvisionApplicationTest, DemoAuthorizerApprovesAfterItsDelay) {
   EXPECT_EQ(result->authorization->region, "us-east-1");
   EXPECT_EQ(result->authorization->profile, "iac");
   EXPECT_TRUE(fs::exists(ApplicationDir(request) / "manifest.json"));
+}
+
+// The decision's JSON shape, as the demo's BFF (or anyone with a client) sends it.
+json DecisionJson(const app::ProvisionApplicationRequest& request, bool approve) {
+  return json{{"applicationId", request.application_id},
+              {"region", "eu-west-1"},
+              {"profile", "dev"},
+              {"teamId", request.team_id},
+              {"isApproved", approve}};
+}
+
+// Issue 7, defect 15: the example's types decode strictly, and the error names
+// the field. (Before: the hand-written from_json returned defaults for a string
+// or an array, and threw nlohmann's own error for a wrong-typed field.)
+TEST(ProvisionApplicationTypes, DecisionDecodingIsStrictAndNamesTheField) {
+  app::ProvisionApplicationRequest request;
+  request.application_id = "a-1";
+  request.team_id = "payments";
+  json wrong = DecisionJson(request, true);
+  wrong["isApproved"] = "yes";
+  auto decoded =
+      temporal::FromPayload<app::AuthorizationReceivedResponse>(*temporal::ToPayload(wrong));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code(), ErrorCode::kDataConversion);
+  EXPECT_NE(decoded.error().message().find("\"isApproved\": expected a boolean, got a string"),
+            std::string::npos)
+      << decoded.error().message();
+
+  for (const json& not_an_object : {json("approve"), json::array({true, "eu-west-1"})}) {
+    decoded = temporal::FromPayload<app::AuthorizationReceivedResponse>(
+        *temporal::ToPayload(not_an_object));
+    ASSERT_FALSE(decoded.ok()) << not_an_object.dump();
+    EXPECT_EQ(decoded.error().code(), ErrorCode::kDataConversion);
+    EXPECT_NE(decoded.error().message().find("expected a JSON object"), std::string::npos)
+        << decoded.error().message();
+  }
+
+  // A nested field of the state names its path.
+  app::ProvisionApplicationState state;
+  state.authorization = app::AuthorizationReceivedResponse{"a-1", "eu-west-1", "dev", "t", true};
+  json state_json = json(state);
+  EXPECT_EQ(state_json["Authorization"]["isApproved"], true);
+  EXPECT_TRUE(state_json["Resources"].is_null());
+  state_json["Authorization"]["region"] = 7;
+  auto decoded_state =
+      temporal::FromPayload<app::ProvisionApplicationState>(*temporal::ToPayload(state_json));
+  ASSERT_FALSE(decoded_state.ok());
+  EXPECT_NE(decoded_state.error().message().find("\"Authorization.region\": expected a string"),
+            std::string::npos)
+      << decoded_state.error().message();
+}
+
+// Issue 7, defects 15 and 19: a decision signal that does not decode (a field of
+// the wrong type, a plain string) must not close the run, nor count as a
+// decision; a valid decision afterwards is acted on.
+TEST_F(ProvisionApplicationTest, MalformedDecisionSignalsLeaveTheRunAwaitingAuthorization) {
+  app::ProvisionApplicationRequest request = NewRequest("Garbage Proof");
+  temporal::WorkflowHandle handle = Start(request);
+  ASSERT_EQ(WaitForStatus(handle, app::status::kAwaitingAuthorization).status,
+            app::status::kAwaitingAuthorization);
+
+  json wrong_type = DecisionJson(request, false);
+  wrong_type["isApproved"] = "no";
+  ASSERT_TRUE(handle.Signal(app::kAuthorizationSignal, wrong_type).ok());
+  ASSERT_TRUE(handle.Signal(app::kAuthorizationSignal, json("reject")).ok());
+
+  // Wait until the worker has handled both signals: a workflow task completed
+  // after the second one, or the run closed (which would be the bug).
+  std::int64_t last_signal = 0;
+  bool handled = false;
+  const auto deadline = std::chrono::steady_clock::now() + kBound;
+  while (!handled && std::chrono::steady_clock::now() < deadline) {
+    int signals = 0;
+    for (const HistoryEvent& event : Events(handle)) {
+      if (event.event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {
+        ++signals;
+        last_signal = event.event_id();
+      }
+      const bool closed = event.event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED ||
+                          event.event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+      if (closed || (signals == 2 && event.event_id() > last_signal &&
+                     event.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED)) {
+        handled = true;
+      }
+    }
+    if (!handled) std::this_thread::sleep_for(kPoll);
+  }
+  ASSERT_TRUE(handled) << "the worker never handled the two signals";
+
+  auto description = handle.Describe();
+  ASSERT_TRUE(description.ok()) << description.error();
+  EXPECT_EQ(description->status, enums::WORKFLOW_EXECUTION_STATUS_RUNNING)
+      << "a malformed signal closed the run";
+  app::ProvisionApplicationState state = Query(handle);
+  EXPECT_EQ(state.status, app::status::kAwaitingAuthorization);
+  EXPECT_FALSE(state.authorization.has_value()) << "garbage counted as a decision";
+
+  ASSERT_TRUE(Decide(handle, request, true, "eu-west-1", "dev").ok());
+  auto result = handle.GetResult<app::ProvisionApplicationState>(Bounded());
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(result->status, app::status::kProvisioned);
+  ASSERT_TRUE(result->authorization.has_value());
+  EXPECT_TRUE(result->authorization->is_approved);
+  EXPECT_EQ(result->authorization->region, "eu-west-1");
+}
+
+// TemporalCli is the official CLI: PROVISIO_TEMPORAL_CLI, else the one
+// scripts/setup installs under PROVISIO_CACHE (default ~/.cache/provisio).
+std::string TemporalCli() {
+  if (const char* cli = std::getenv("PROVISIO_TEMPORAL_CLI"); cli != nullptr && *cli != '\0') {
+    return cli;
+  }
+  if (const char* cache = std::getenv("PROVISIO_CACHE"); cache != nullptr && *cache != '\0') {
+    return std::string(cache) + "/venv/bin/temporal";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home == nullptr ? "" : home) + "/.cache/provisio/venv/bin/temporal";
+}
+
+// Issue 7, defect 16: the worker binary replays the histories the official CLI
+// exports, and reports a tampered one as non-deterministic with a non-zero exit.
+TEST_F(ProvisionApplicationTest, WorkerBinaryReplaysExportedHistoryAndDetectsTampering) {
+  const std::string cli = TemporalCli();
+  ASSERT_TRUE(fs::exists(cli)) << "the official temporal CLI is not at " << cli
+                               << " (scripts/setup installs it; or set PROVISIO_TEMPORAL_CLI)";
+  app::ProvisionApplicationRequest request = NewRequest("Replayed App");
+  temporal::WorkflowHandle handle = Start(request);
+  ASSERT_EQ(WaitForStatus(handle, app::status::kAwaitingAuthorization).status,
+            app::status::kAwaitingAuthorization);
+  ASSERT_TRUE(Decide(handle, request, true, "eu-west-1", "dev").ok());
+  auto result = handle.GetResult<app::ProvisionApplicationState>(Bounded());
+  ASSERT_TRUE(result.ok()) << result.error();
+
+  char directory[] = "/tmp/provision-application-replay.XXXXXX";
+  ASSERT_NE(mkdtemp(directory), nullptr);
+  const fs::path dir = directory;
+  const fs::path history = dir / "history.json";
+  app::testing::CommandResult exported = app::testing::RunCommand(
+      {cli, "workflow", "show", "--address", provisio::testing::DevServerAddress(), "--namespace",
+       provisio::testing::DevServerNamespace(), "--workflow-id", request.application_id, "--output",
+       "json"},
+      history, dir / "export.err");
+  ASSERT_EQ(exported.exit_code, 0) << exported.output << ReadTextFile(dir / "export.err");
+  ASSERT_NE(exported.output.find("EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"), std::string::npos)
+      << exported.output.substr(0, 2000);
+
+  app::testing::CommandResult replayed =
+      app::testing::RunCommand({PROVISION_APPLICATION_WORKER, "--replay", "--workflow-id",
+                                request.application_id, history.string()},
+                               dir / "replay.log");
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
+  EXPECT_EQ(replayed.output.rfind("OK  " + history.string(), 0), 0u) << replayed.output;
+
+  // Tamper: the history now says the workflow scheduled an activity type that
+  // the code does not schedule.
+  std::string text = exported.output;
+  const std::string original = "\"" + std::string(app::kProvisionActivity) + "\"";
+  const std::size_t at = text.find(original);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, original.size(), "\"provisionFoundationResourcesV2\"");
+  const fs::path tampered = dir / "tampered.json";
+  std::ofstream(tampered) << text;
+  replayed = app::testing::RunCommand({PROVISION_APPLICATION_WORKER, "--replay", "--workflow-id",
+                                       request.application_id, tampered.string()},
+                                      dir / "replay-tampered.log");
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_EQ(replayed.output.rfind("NONDETERMINISM  " + tampered.string() +
+                                      ": [TMPRL1100] "
+                                      "nondeterminism at history event ",
+                                  0),
+            0u)
+      << replayed.output;
+  EXPECT_NE(replayed.output.find("provisionFoundationResourcesV2"), std::string::npos)
+      << replayed.output;
+
+  if (!HasFailure()) fs::remove_all(dir);
 }
 
 }  // namespace

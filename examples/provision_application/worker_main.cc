@@ -8,16 +8,26 @@
 //
 // Prints "provision-application worker ready" once polling; SIGINT or SIGTERM
 // shuts it down gracefully.
+//
+//   provision-application-worker --replay [--workflow-id ID] FILE...
+//
+// replays histories exported with `temporal workflow show -w ID --output json`
+// against the workflow compiled into this binary, without a server: exit 0
+// when every history replays, 1 when one does not (NONDETERMINISM: the code
+// diverged from the history), 2 for a usage error or an unreadable file
+// (temporal/worker/replay_cli.h).
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "activities.h"
 #include "temporal/client/client.h"
+#include "temporal/worker/replay_cli.h"
 #include "temporal/worker/worker.h"
 #include "workflow.h"
 
@@ -30,8 +40,12 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   namespace app = provisio::provision_application;
+  if (std::optional<int> replayed = temporal::RunReplayModeIfRequested(
+          argc, argv, [](temporal::Replayer& replayer) { app::RegisterWorkflows(replayer); })) {
+    return *replayed;
+  }
 
   // Block the shutdown signals before any thread starts, so that only the
   // waiting thread below receives them.

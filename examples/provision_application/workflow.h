@@ -25,15 +25,20 @@
 // The JSON shapes of the request, the signal, the query answer and the provider
 // activities are the Go demo's (its struct field names, or its json tags where it
 // has them), so the demo's BFF, UI and TypeScript worker could talk to this
-// workflow unchanged. See README.md beside this file for the mapping.
+// workflow unchanged. See README.md beside this file for the mapping. Each
+// struct's TEMPORAL_JSON_STRUCT (temporal/converter/json_struct.h) declares its
+// JSON keys once, for both directions. Decoding is strict: a payload that is not
+// an object, lacks a field that is not std::optional, or has a field of the
+// wrong type is a DataConversionError naming the field, never a defaulted value
+// (a garbage signal must not count as a rejection).
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "temporal/converter/json_struct.h"
 #include "temporal/workflow/task.h"
 
 namespace provisio::provision_application {
@@ -86,109 +91,116 @@ inline constexpr char kFailed[] = "FAILED";
 }  // namespace status
 
 /// ProvisionApplicationRequest is the workflow's input (the demo's
-/// messages.ProvisionApplicationRequest; JSON keys are its json tags). Missing
-/// keys take the defaults below.
+/// messages.ProvisionApplicationRequest; JSON keys are its json tags). Every
+/// key is required, as the demo's BFF and our CLI write them all.
 struct ProvisionApplicationRequest {
-  std::string requester_id;      // "requesterId"
-  std::string application_id;    // "applicationId"; empty = the workflow id
-  std::string team_id;           // "teamId"
-  std::string application_name;  // "applicationName"
-  std::string authorizer_id;     // "authorizerId"
+  std::string requester_id;
+  std::string application_id;  // empty = the workflow id
+  std::string team_id;
+  std::string application_name;
+  std::string authorizer_id;
   /// authorization_timeout_seconds: how long to wait for the decision; 0 = 120.
-  std::int64_t authorization_timeout_seconds = 0;  // "authorizationTimeoutSeconds"
+  std::int64_t authorization_timeout_seconds = 0;
   /// demo_authorization_delay_seconds > 0 makes the notification activity
   /// approve by itself after that many seconds (region "us-east-1", profile
   /// "iac"), as the demo's does, so the flow runs without a person.
-  std::int64_t demo_authorization_delay_seconds = 0;  // "demoAuthorizationDelaySeconds"
+  std::int64_t demo_authorization_delay_seconds = 0;
 };
+TEMPORAL_JSON_STRUCT(ProvisionApplicationRequest, (requester_id, "requesterId"),
+                     (application_id, "applicationId"), (team_id, "teamId"),
+                     (application_name, "applicationName"), (authorizer_id, "authorizerId"),
+                     (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
+                     (demo_authorization_delay_seconds, "demoAuthorizationDelaySeconds"))
 
 /// GetTeamInformationRequest is the input of GetTeamInformation (Go field names).
 struct GetTeamInformationRequest {
-  std::string requester_id;  // "RequesterID"
-  std::string team_id;       // "TeamID"
+  std::string requester_id;
+  std::string team_id;
 };
+TEMPORAL_JSON_STRUCT(GetTeamInformationRequest, (requester_id, "RequesterID"), (team_id, "TeamID"))
 
 /// GetTeamInformationResponse describes the requesting team (Go field names).
 struct GetTeamInformationResponse {
-  std::string team_name;   // "TeamName"
-  std::string team_email;  // "TeamEmail"
-  std::string subdomain;   // "Subdomain"
-  std::string team_id;     // "TeamID"
+  std::string team_name;
+  std::string team_email;
+  std::string subdomain;
+  std::string team_id;
 };
+TEMPORAL_JSON_STRUCT(GetTeamInformationResponse, (team_name, "TeamName"), (team_email, "TeamEmail"),
+                     (subdomain, "Subdomain"), (team_id, "TeamID"))
 
 /// RequestApplicationAuthorizationRequest is the input of
 /// RequestApplicationAuthorization (Go field names).
 struct RequestApplicationAuthorizationRequest {
-  std::string authorizer_id;       // "AuthorizerID"
-  std::string team_id;             // "TeamID"
-  std::string customer_id;         // "CustomerID" (the requester)
-  std::int64_t delay_seconds = 0;  // "DelaySeconds" (demo auto-approval)
-  std::string application_id;      // "ApplicationID"
+  std::string authorizer_id;
+  std::string team_id;
+  std::string customer_id;         // the requester
+  std::int64_t delay_seconds = 0;  // demo auto-approval
+  std::string application_id;
 };
+TEMPORAL_JSON_STRUCT(RequestApplicationAuthorizationRequest, (authorizer_id, "AuthorizerID"),
+                     (team_id, "TeamID"), (customer_id, "CustomerID"),
+                     (delay_seconds, "DelaySeconds"), (application_id, "ApplicationID"))
 
 /// AuthorizationReceivedResponse is the payload of the authorization signal:
 /// approve (is_approved, with region and profile) or reject.
 struct AuthorizationReceivedResponse {
-  std::string application_id;  // "applicationId"
-  std::string region;          // "region"
-  std::string profile;         // "profile"
-  std::string team_id;         // "teamId"
-  bool is_approved = false;    // "isApproved"
+  std::string application_id;
+  std::string region;
+  std::string profile;
+  std::string team_id;
+  bool is_approved = false;
 };
+TEMPORAL_JSON_STRUCT(AuthorizationReceivedResponse, (application_id, "applicationId"),
+                     (region, "region"), (profile, "profile"), (team_id, "teamId"),
+                     (is_approved, "isApproved"))
 
 /// ProvisionFoundationResourcesRequest is the input of the TypeScript
 /// provisionFoundationResources activity.
 struct ProvisionFoundationResourcesRequest {
-  std::string application_id;    // "applicationId"
-  std::string region;            // "region"
-  std::string profile;           // "profile"
-  std::string team_id;           // "teamId"
-  std::string application_name;  // "applicationName"
-  std::string bucket_name;       // "bucketName"
+  std::string application_id;
+  std::string region;
+  std::string profile;
+  std::string team_id;
+  std::string application_name;
+  std::string bucket_name;
 };
+TEMPORAL_JSON_STRUCT(ProvisionFoundationResourcesRequest, (application_id, "applicationId"),
+                     (region, "region"), (profile, "profile"), (team_id, "teamId"),
+                     (application_name, "applicationName"), (bucket_name, "bucketName"))
 
 /// ProvisionFoundationResourcesResponse is what provisioning returns; the
 /// destroy activity takes it back.
 struct ProvisionFoundationResourcesResponse {
-  std::string application_id;        // "applicationId"
-  std::vector<std::string> summary;  // "summary": one line per resource change
-  std::string completion_date_time;  // "completionDateTime"
-  std::string region;                // "region"
+  std::string application_id;
+  std::vector<std::string> summary;  // one line per resource change
+  std::string completion_date_time;
+  std::string region;
 };
+TEMPORAL_JSON_STRUCT(ProvisionFoundationResourcesResponse, (application_id, "applicationId"),
+                     (summary, "summary"), (completion_date_time, "completionDateTime"),
+                     (region, "region"))
 
 /// ProvisionApplicationState is the answer to "GetState" and the workflow's
 /// result. The first three fields are the demo's ProvisionApplicationState
 /// (Go field names as JSON keys); the others are ours.
 struct ProvisionApplicationState {
-  bool authorization_timed_out = false;                           // "AuthorizationTimedOut"
-  std::optional<AuthorizationReceivedResponse> authorization;     // "Authorization"
-  std::optional<ProvisionFoundationResourcesResponse> resources;  // "Resources"
+  bool authorization_timed_out = false;
+  std::optional<AuthorizationReceivedResponse> authorization;
+  std::optional<ProvisionFoundationResourcesResponse> resources;
   /// status is one of the status:: values.
-  std::string status = status::kRequested;         // "Status"
-  std::optional<GetTeamInformationResponse> team;  // "Team"
+  std::string status = status::kRequested;
+  std::optional<GetTeamInformationResponse> team;
   /// provisioning is what was asked of the provider (bucket name, region...),
   /// set when provisioning begins.
-  std::optional<ProvisionFoundationResourcesRequest> provisioning;  // "Provisioning"
+  std::optional<ProvisionFoundationResourcesRequest> provisioning;
   /// resources_destroyed: the cancellation cleanup removed what was created.
-  bool resources_destroyed = false;  // "ResourcesDestroyed"
+  bool resources_destroyed = false;
 };
-
-void to_json(nlohmann::json& json, const ProvisionApplicationRequest& value);
-void from_json(const nlohmann::json& json, ProvisionApplicationRequest& value);
-void to_json(nlohmann::json& json, const GetTeamInformationRequest& value);
-void from_json(const nlohmann::json& json, GetTeamInformationRequest& value);
-void to_json(nlohmann::json& json, const GetTeamInformationResponse& value);
-void from_json(const nlohmann::json& json, GetTeamInformationResponse& value);
-void to_json(nlohmann::json& json, const RequestApplicationAuthorizationRequest& value);
-void from_json(const nlohmann::json& json, RequestApplicationAuthorizationRequest& value);
-void to_json(nlohmann::json& json, const AuthorizationReceivedResponse& value);
-void from_json(const nlohmann::json& json, AuthorizationReceivedResponse& value);
-void to_json(nlohmann::json& json, const ProvisionFoundationResourcesRequest& value);
-void from_json(const nlohmann::json& json, ProvisionFoundationResourcesRequest& value);
-void to_json(nlohmann::json& json, const ProvisionFoundationResourcesResponse& value);
-void from_json(const nlohmann::json& json, ProvisionFoundationResourcesResponse& value);
-void to_json(nlohmann::json& json, const ProvisionApplicationState& value);
-void from_json(const nlohmann::json& json, ProvisionApplicationState& value);
+TEMPORAL_JSON_STRUCT(ProvisionApplicationState, (authorization_timed_out, "AuthorizationTimedOut"),
+                     (authorization, "Authorization"), (resources, "Resources"), (status, "Status"),
+                     (team, "Team"), (provisioning, "Provisioning"),
+                     (resources_destroyed, "ResourcesDestroyed"))
 
 /// BucketName is the demo's bucket name: "app-<name>-<team>-<application id>",
 /// each part reduced to its ASCII letters and digits and lower-cased.

@@ -1,6 +1,7 @@
 #include "temporal/worker/replay_cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -80,6 +81,29 @@ int RunReplayCli(int argc, char** argv, Replayer& replayer, std::ostream& out, s
   if (unreadable > 0) return kExitUsage;
   if (nondeterministic > 0 || failed > 0) return kExitReplayFailed;
   return kExitOk;
+}
+
+std::optional<int> RunReplayModeIfRequested(
+    int argc, char** argv, const std::function<void(Replayer&)>& register_workflows) {
+  return RunReplayModeIfRequested(argc, argv, register_workflows, std::cout, std::cerr);
+}
+
+std::optional<int> RunReplayModeIfRequested(
+    int argc, char** argv, const std::function<void(Replayer&)>& register_workflows,
+    std::ostream& out, std::ostream& err) {
+  int flag = 1;
+  while (flag < argc && std::strcmp(argv[flag], kReplayModeFlag) != 0) ++flag;
+  if (flag >= argc) return std::nullopt;
+
+  Replayer replayer;
+  register_workflows(replayer);
+  // The replay command line is the program name followed by what came after
+  // --replay; the usage line then reads "PROGRAM --replay".
+  std::string program = std::string(argc > 0 ? argv[0] : "worker") + " " + kReplayModeFlag;
+  std::vector<char*> replay_argv;
+  replay_argv.push_back(program.data());
+  for (int i = flag + 1; i < argc; ++i) replay_argv.push_back(argv[i]);
+  return RunReplayCli(static_cast<int>(replay_argv.size()), replay_argv.data(), replayer, out, err);
 }
 
 }  // namespace temporal

@@ -98,6 +98,7 @@
 #include <vector>
 
 #include "temporal/api/common/v1/message.pb.h"
+#include "temporal/converter/json_struct.h"
 #include "temporal/error.h"
 
 namespace temporal {
@@ -261,6 +262,16 @@ Result<T> DecodePayload(const Payload& payload, TypeNameFunction type_name) {
   } else if constexpr (std::is_same_v<T, nlohmann::json>) {
     if (PayloadEncoding(payload) == kEncodingNull) return nlohmann::json(nullptr);
     return JsonFromPayload(payload, type_name);
+  } else if constexpr (kDecodesStrictly<T>) {
+    // Structs declared with TEMPORAL_JSON_STRUCT (and containers of them):
+    // strict, and the error names the field (json_struct.h).
+    Result<nlohmann::json> json = JsonFromPayload(payload, type_name);
+    if (!json) return json.error();
+    T value{};
+    if (JsonDecodeResult failure = DecodeJsonValue(*json, value, nullptr)) {
+      return JsonDecodeError(type_name, failure->ToString());
+    }
+    return value;
   } else if constexpr (JsonDeserializable<T>) {
     Result<nlohmann::json> json = JsonFromPayload(payload, type_name);
     if (!json) return json.error();

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "golden_histories.h"
 #include "temporal/workflow/workflow.h"
@@ -100,6 +103,51 @@ TEST_F(ReplayCliTest, HelpListsTheRegisteredWorkflowTypesAndExitsZero) {
   EXPECT_NE(run.out.find("Registered workflow types: SleepThenCount"), std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("--workflow-id"), std::string::npos) << run.out;
+}
+
+// A worker's main hands its whole command line to RunReplayModeIfRequested.
+struct ReplayModeRun {
+  std::optional<int> exit_code;
+  std::string out;
+  bool registered = false;
+};
+
+ReplayModeRun RunWorkerMain(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "my-worker");
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  std::ostringstream out, err;
+  ReplayModeRun run;
+  run.exit_code = RunReplayModeIfRequested(
+      static_cast<int>(argv.size()), argv.data(),
+      [&run](Replayer& replayer) {
+        run.registered = true;
+        replayer.RegisterWorkflow("SleepThenCount", SleepThenCount);
+      },
+      out, err);
+  run.out = out.str() + err.str();
+  return run;
+}
+
+TEST_F(ReplayCliTest, WorkerWithoutReplayFlagStartsAsUsual) {
+  ReplayModeRun run = RunWorkerMain({"--task-queue", "orders"});
+  EXPECT_FALSE(run.exit_code.has_value());
+  EXPECT_FALSE(run.registered);
+  EXPECT_EQ(run.out, "");
+}
+
+TEST_F(ReplayCliTest, WorkerReplayModeReplaysAgainstItsOwnWorkflows) {
+  ReplayModeRun run = RunWorkerMain({"--verbose", "--replay", "--workflow-id", "w-1", golden_});
+  ASSERT_TRUE(run.exit_code.has_value());
+  EXPECT_EQ(*run.exit_code, 0) << run.out;
+  EXPECT_TRUE(run.registered);
+  EXPECT_EQ(run.out, "OK  " + golden_ + " (10 events)\n");
+}
+
+TEST_F(ReplayCliTest, WorkerReplayModeWithoutFilesIsAUsageError) {
+  ReplayModeRun run = RunWorkerMain({"--replay"});
+  ASSERT_TRUE(run.exit_code.has_value());
+  EXPECT_EQ(*run.exit_code, 2) << run.out;
 }
 
 }  // namespace

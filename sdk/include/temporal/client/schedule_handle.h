@@ -68,8 +68,10 @@ class ScheduleHandle {
 
   /// Update is a read-modify-write: it describes the schedule, calls `updater`
   /// with the description, and sends what it returns with the description's
-  /// conflict token, so the server drops the update if the schedule changed
-  /// in between. A nullopt from `updater` sends nothing.
+  /// conflict token, so that a change made by someone else in between is not
+  /// overwritten: the server does not apply a stale update (depending on its
+  /// version it refuses it with an error or drops it; Describe to see which
+  /// change stands). A nullopt from `updater` sends nothing.
   Status Update(const ScheduleUpdater& updater) const;
 
   /// Pause stops scheduled actions; `note` says why (shown by Describe).

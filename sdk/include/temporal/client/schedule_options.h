@@ -45,7 +45,8 @@ using ScheduleOverlapPolicy = temporal::api::enums::v1::ScheduleOverlapPolicy;
 
 /// ScheduleRange is a set of integers for one calendar field: `start` to `end`
 /// inclusive, every `step`. An `end` below `start` means just `start`; a zero
-/// `step` means 1. ScheduleRange{5} is the single value 5.
+/// `step` means 1. ScheduleRange{5} is the single value 5. Described ranges
+/// come back normalized (ScheduleRange{5} as {5, 5, 1}).
 struct ScheduleRange {
   /// start is the first value (inclusive).
   int start = 0;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <random>
 #include <string>
 
 namespace temporal::detail {
@@ -17,6 +18,18 @@ inline std::string FormatUuidV4(std::uint64_t high, std::uint64_t low) {
                 static_cast<unsigned>(0x8000 | ((low >> 48) & 0x3fff)),
                 static_cast<unsigned long long>(low & 0xffffffffffffULL));
   return buffer;
+}
+
+}  // namespace temporal::detail
+
+namespace temporal::detail {
+
+/// RandomUuidV4 returns a fresh random UUID, for request ids that deduplicate
+/// retried client requests (not for workflow code, which uses its seeded generator).
+inline std::string RandomUuidV4() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::uint64_t high = rng();
+  return FormatUuidV4(high, rng());
 }
 
 }  // namespace temporal::detail

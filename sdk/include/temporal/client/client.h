@@ -17,6 +17,16 @@
 //   auto handle = client->StartWorkflow("ProvisionApplication", start, request);
 //   auto result = handle->GetResult<nlohmann::json>();
 //
+// Schedules (temporal/client/schedule_handle.h) are created with
+// CreateSchedule and addressed with GetScheduleHandle:
+//
+//   temporal::ScheduleOptions schedule;
+//   schedule.id = "nightly-drift";
+//   schedule.schedule.spec.cron_expressions = {"0 2 * * *"};
+//   schedule.schedule.action.workflow_type = "DetectDrift";
+//   schedule.schedule.action.task_queue = "provisioning";
+//   auto handle = client->CreateSchedule(schedule);   // kAlreadyExists for a taken id
+//
 // Every call returns Result/Status; transient gRPC errors are retried per
 // ClientOptions::rpc_retry, others come back as Errors keeping their gRPC code.
 #pragma once
@@ -29,6 +39,9 @@
 #include "temporal/api/workflowservice/v1/request_response.pb.h"
 #include "temporal/client/async_activity_handle.h"
 #include "temporal/client/client_options.h"
+#include "temporal/client/schedule_description.h"
+#include "temporal/client/schedule_handle.h"
+#include "temporal/client/schedule_options.h"
 #include "temporal/client/workflow_description.h"
 #include "temporal/client/workflow_handle.h"
 #include "temporal/client/workflow_options.h"
@@ -95,6 +108,22 @@ class Client {
                                      int page_size = 100) const;
   /// CountWorkflows counts executions matching a visibility query.
   Result<std::int64_t> CountWorkflows(const std::string& query) const;
+
+  /// CreateSchedule creates a schedule (temporal/client/schedule_options.h).
+  /// A schedule with the same id gives kAlreadyExists; a spec or action the
+  /// server refuses gives kInvalidArgument.
+  Result<ScheduleHandle> CreateSchedule(const ScheduleOptions& options) const;
+  /// GetScheduleHandle addresses an existing schedule by id (no call is made).
+  ScheduleHandle GetScheduleHandle(const std::string& schedule_id) const;
+  /// ListSchedules returns every schedule matching a visibility query (all
+  /// pages; empty query = all). Visibility is eventually consistent: a schedule
+  /// created a moment ago may not be listed yet.
+  Result<std::vector<ScheduleListEntry>> ListSchedules(const std::string& query = "") const;
+  /// ListSchedulesPage returns one page of at most `page_size` schedules, for
+  /// callers that page themselves; pass the previous page's next_page_token.
+  Result<ScheduleListPage> ListSchedulesPage(const std::string& query,
+                                             const std::string& page_token,
+                                             int page_size = 100) const;
 
   /// GetAsyncActivityHandle addresses an activity attempt by task token.
   AsyncActivityHandle GetAsyncActivityHandle(const std::string& task_token) const;

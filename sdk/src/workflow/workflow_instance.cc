@@ -164,30 +164,28 @@ Status EncodeFields(const DataConverter& converter,
 // SDKs; search attributes are the exception (the server indexes them).
 // Continue-as-new memo and header, and upserted memo, are encoded already.
 Status WorkflowInstance::EncodeCommandPayloads(Command* command) const {
+  // A command's header and input, the pair most commands carry.
+  const auto header_and_input = [this](temporal::api::common::v1::Header* header,
+                                       temporal::api::common::v1::Payloads* input) -> Status {
+    if (Status encoded = EncodeFields(converter_, header->mutable_fields()); !encoded)
+      return encoded;
+    return converter_.EncodePayloads(input);
+  };
   switch (command->command_type()) {
     case enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
       auto* attributes = command->mutable_schedule_activity_task_command_attributes();
-      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
-          !encoded)
-        return encoded;
-      return converter_.EncodePayloads(attributes->mutable_input());
+      return header_and_input(attributes->mutable_header(), attributes->mutable_input());
     }
     case enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
       auto* attributes = command->mutable_start_child_workflow_execution_command_attributes();
       if (Status encoded = EncodeFields(converter_, attributes->mutable_memo()->mutable_fields());
           !encoded)
         return encoded;
-      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
-          !encoded)
-        return encoded;
-      return converter_.EncodePayloads(attributes->mutable_input());
+      return header_and_input(attributes->mutable_header(), attributes->mutable_input());
     }
     case enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
       auto* attributes = command->mutable_signal_external_workflow_execution_command_attributes();
-      if (Status encoded = EncodeFields(converter_, attributes->mutable_header()->mutable_fields());
-          !encoded)
-        return encoded;
-      return converter_.EncodePayloads(attributes->mutable_input());
+      return header_and_input(attributes->mutable_header(), attributes->mutable_input());
     }
     case enums::COMMAND_TYPE_RECORD_MARKER: {
       auto* attributes = command->mutable_record_marker_command_attributes();

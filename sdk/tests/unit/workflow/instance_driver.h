@@ -7,7 +7,11 @@
 // (the cached run gets only the new events).
 #pragma once
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +24,24 @@ namespace temporal::testing {
 using temporal::api::command::v1::Command;
 using temporal::api::history::v1::History;
 using workflow::detail::WorkflowInstance;
+
+/// LogCapture sends the SDK's log to a string while it lives (tests that
+/// assert on the worker log).
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_)));
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  std::string text() const { return log_.str(); }
+
+ private:
+  std::ostringstream log_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 /// NewInstance makes a run of `workflow` with the canned run id.
 template <typename F>

@@ -188,10 +188,7 @@ TEST(SignalHandlers, SignalsThatDoNotDecodeAreDroppedAndTheRunGoesOn) {
 wf::Task<int> CompletesAtOnce() { co_return 1; }
 
 TEST(SignalHandlers, SignalsLeftUnhandledAtCompletionAreLogged) {
-  std::ostringstream log;
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  LogCapture log;
   auto history = B().Started("CompletesAtOnce")
                      .Signaled("ignored", 1)
                      .WorkflowTaskScheduled()
@@ -199,10 +196,9 @@ TEST(SignalHandlers, SignalsLeftUnhandledAtCompletionAreLogged) {
                      .Build();
   auto instance = NewInstance(CompletesAtOnce);
   auto commands = Apply(*instance, history);
-  spdlog::set_default_logger(previous);
   EXPECT_EQ(CommandTypes(commands),
             std::vector<std::string>{"COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION"});
-  EXPECT_NE(log.str().find("1 unhandled signal(s) 'ignored'"), std::string::npos) << log.str();
+  EXPECT_NE(log.text().find("1 unhandled signal(s) 'ignored'"), std::string::npos) << log.text();
 }
 
 // --- 22. A replaced handler lives on for its suspended coroutines -----------
@@ -298,10 +294,7 @@ wf::Task<int> CompletesWhileAHandlerSleeps() {
 }
 
 TEST(SignalHandlers, CompletingWithHandlersStillRunningIsLogged) {
-  std::ostringstream log;
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  LogCapture log;
   auto history = B().Started("CompletesWhileAHandlerSleeps")
                      .WorkflowTask()
                      .Signaled("work")
@@ -310,10 +303,10 @@ TEST(SignalHandlers, CompletingWithHandlersStillRunningIsLogged) {
                      .Build();
   auto instance = NewInstance(CompletesWhileAHandlerSleeps);
   auto commands = Apply(*instance, history);
-  spdlog::set_default_logger(previous);
   EXPECT_EQ(commands.back().command_type(),
             temporal::api::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
-  EXPECT_NE(log.str().find("while 1 signal handler(s) still run"), std::string::npos) << log.str();
+  EXPECT_NE(log.text().find("while 1 signal handler(s) still run"), std::string::npos)
+      << log.text();
 }
 
 }  // namespace

@@ -561,13 +561,16 @@ void WorkflowWorker::HandleTask(PollResponse task) {
 
   WorkflowInstance& instance = *run->instance;
   std::vector<temporal::api::command::v1::Command> commands;
+  std::vector<temporal::api::protocol::v1::Message> messages;
   std::exception_ptr error;
   bool deadlocked = false;
   {
     Watch watch(*this, task, instance);
     try {
+      instance.AddProtocolMessages(task.messages());
       instance.ApplyEvents(history.events());
       commands = instance.TakeNewCommands();
+      messages = instance.TakeNewMessages();
     } catch (...) {
       error = std::current_exception();
     }
@@ -616,6 +619,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
   request.set_task_token(task.task_token());
   request.set_identity(options_.identity);
   for (auto& command : commands) *request.add_commands() = std::move(command);
+  for (auto& message : messages) *request.add_messages() = std::move(message);
   if (options_.sticky_workflow_pollers > 0) {
     auto* sticky = request.mutable_sticky_attributes();
     sticky->mutable_worker_task_queue()->set_name(sticky_queue_);
@@ -657,6 +661,14 @@ void WorkflowWorker::HandleTask(PollResponse task) {
                     instance.info().workflow_id, instance.info().workflow_type, message);
       RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE,
                     TaskFailure(message, "GrpcMessageTooLarge"), task.attempt());
+    } else if (response.error().message().find("UnhandledCommand") != std::string::npos) {
+      // The server refuses to close a run while events it has not shown us
+      // wait (a signal, an update that arrived while this task ran). It
+      // schedules a new task with them; the run is replayed there.
+      spdlog::info(
+          "workflow {} ({}): the server refused the task's completion because new events "
+          "arrived while it ran; the next workflow task handles them",
+          instance.info().workflow_id, instance.info().workflow_type);
     } else {
       spdlog::warn("workflow {}: RespondWorkflowTaskCompleted: {}", instance.info().workflow_id,
                    response.error().ToString());
@@ -665,7 +677,10 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     Evict(run_id);
     return;
   }
-  if (instance.closed()) {
+  // A speculative task that only rejected updates leaves no trace: the
+  // server drops its events, so this instance ran a task history will never
+  // hold. The next task replays from the real history.
+  if (instance.closed() || response->reset_history_event_id() != 0) {
     run->instance.reset();
     Evict(run_id);
   }

@@ -1,5 +1,7 @@
 #include "workflow/history_events.h"
 
+#include "workflow/machines/command_machine.h"
+
 namespace temporal::workflow::detail {
 
 namespace enums = temporal::api::enums::v1;
@@ -40,8 +42,14 @@ enums::EventType EventTypeForCommand(enums::CommandType type) {
   }
 }
 
+enums::EventType CommandMachine::RecordingEventType(const Command& command) const {
+  return EventTypeForCommand(command.command_type());
+}
+
 bool IsCommandEvent(enums::EventType type) {
   switch (type) {
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
     case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
     case enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
     case enums::EVENT_TYPE_TIMER_STARTED:

@@ -38,6 +38,11 @@ void SetSignalHandlerPayloads(const std::string& name, SignalFunction handler) {
   Instance().SetSignalHandler(name, std::move(handler));
 }
 
+void SetUpdateHandlerPayloads(const std::string& name, UpdateFunction handler,
+                              UpdateValidatorFunction validator) {
+  Instance().SetUpdateHandler(name, std::move(handler), std::move(validator));
+}
+
 void SetQueryHandlerPayloads(const std::string& name, QueryFunction handler) {
   Instance().SetQueryHandler(name, std::move(handler));
 }

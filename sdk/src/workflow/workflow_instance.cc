@@ -113,6 +113,24 @@ Task<void> RunRoot(Task<std::vector<Payload>> main, std::optional<std::vector<Pa
 
 }  // namespace
 
+namespace {
+// ReadOnlyScope marks code that must not change the run (a query handler, an
+// update validator) for as long as it runs.
+class ReadOnlyScope {
+ public:
+  ReadOnlyScope(const char*& slot, const char* what) : slot_(slot), previous_(slot) {
+    slot_ = what;
+  }
+  ~ReadOnlyScope() { slot_ = previous_; }
+  ReadOnlyScope(const ReadOnlyScope&) = delete;
+  ReadOnlyScope& operator=(const ReadOnlyScope&) = delete;
+
+ private:
+  const char*& slot_;
+  const char* previous_;
+};
+}  // namespace
+
 Runtime* Runtime::Current() { return current_runtime; }
 
 WorkflowInstance::WorkflowInstance(WorkflowFunction function, std::string namespace_,
@@ -141,7 +159,7 @@ void WorkflowInstance::Schedule(std::coroutine_handle<> handle, CancellationScop
 
 void WorkflowInstance::Spawn(std::coroutine_handle<> handle, std::function<void()> destroy,
                              CancellationScopeState* scope) {
-  if (in_query_) {
+  if (read_only_ != nullptr) {
     destroy();  // never started: nothing of it may run
     RequireMutable("workflow::Spawn (or a coroutine signal handler)");
   }
@@ -228,7 +246,46 @@ temporal::api::history::v1::MarkerRecordedEventAttributes WorkflowInstance::Deco
 }
 
 void WorkflowInstance::AddCommand(Command command, CommandMachine* machine) {
-  commands_.push_back({std::move(command), machine, false, batch_});
+  commands_.push_back({std::move(command), machine, std::nullopt, false, batch_});
+}
+
+void WorkflowInstance::AddProtocolCommand(Command command, Message message,
+                                          CommandMachine* machine) {
+  commands_.push_back({std::move(command), machine, std::move(message), false, batch_});
+}
+
+void WorkflowInstance::AddRejection(Message message) {
+  // Only a validator rejects, and validators never run on replay: the
+  // message is for the task being answered now.
+  rejections_.push_back(std::move(message));
+}
+
+std::vector<Message> WorkflowInstance::TakeNewMessages() {
+  std::vector<Message> out = std::exchange(outgoing_messages_, {});
+  for (Message& rejection : rejections_) out.push_back(std::move(rejection));
+  rejections_.clear();
+  return out;
+}
+
+void WorkflowInstance::AddProtocolMessages(
+    const google::protobuf::RepeatedPtrField<Message>& messages) {
+  for (const Message& message : messages) {
+    temporal::api::update::v1::Request request;
+    if (!message.body().Is<temporal::api::update::v1::Request>() ||
+        !message.body().UnpackTo(&request)) {
+      spdlog::warn(
+          "workflow {}: ignored protocol message {} of type {}: this SDK knows only "
+          "update requests",
+          info_.workflow_id, message.id(), message.body().type_url());
+      continue;
+    }
+    UpdateRequest update;
+    update.message_id = message.id();
+    update.protocol_instance_id = message.protocol_instance_id();
+    update.sequencing_event_id = message.has_event_id() ? message.event_id() : 0;
+    update.request = std::move(request);
+    new_update_requests_.push_back(std::move(update));
+  }
 }
 
 bool WorkflowInstance::RemoveUnsentCommand(CommandMachine* machine) {
@@ -246,6 +303,7 @@ std::vector<Command> WorkflowInstance::TakeNewCommands() {
   for (CommandEntry& entry : commands_) {
     if (entry.sent) continue;
     entry.sent = true;
+    if (entry.message) outgoing_messages_.push_back(*entry.message);
     Command command = entry.command;
     if (Status encoded = EncodeCommandPayloads(&command); !encoded) {
       throw WorkflowTaskError{
@@ -325,24 +383,53 @@ void WorkflowInstance::KeepPendingEvents() {
 }
 
 void WorkflowInstance::ApplyActivation() {
-  if (pending_events_.empty()) return;
   const std::vector<const HistoryEvent*> events = std::exchange(pending_events_, {});
   const auto is_signal = [](const HistoryEvent* event) {
     return event->event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
   };
+  const auto is_admitted = [](const HistoryEvent* event) {
+    return event->event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED;
+  };
   const bool mixed = std::any_of(events.begin(), events.end(), is_signal) &&
                      !std::all_of(events.begin(), events.end(), is_signal);
-  // sdk-core's activation order: signals before the other resolutions. Tasks
-  // recorded before this behaviour (without the flag) keep history order.
-  if (mixed && TryUseSdkFlag(static_cast<std::uint32_t>(SdkFlag::kSignalsBeforeResolutions))) {
+  // sdk-core's activation order: signals, then updates, then the other
+  // resolutions. Tasks recorded before this behaviour (without the flag, and
+  // from before this SDK had updates) keep history order.
+  if (mixed && !TryUseSdkFlag(static_cast<std::uint32_t>(SdkFlag::kSignalsBeforeResolutions))) {
+    for (const HistoryEvent* event : events)
+      if (!is_admitted(event)) ApplyActivationEvent(*event);
+    DeliverActivationUpdates(events);
+  } else {
     for (const HistoryEvent* event : events)
       if (is_signal(event)) ApplyActivationEvent(*event);
+    DeliverActivationUpdates(events);
     for (const HistoryEvent* event : events)
-      if (!is_signal(event)) ApplyActivationEvent(*event);
-  } else {
-    for (const HistoryEvent* event : events) ApplyActivationEvent(*event);
+      if (!is_signal(event) && !is_admitted(event)) ApplyActivationEvent(*event);
   }
   pending_storage_.clear();
+}
+
+void WorkflowInstance::DeliverActivationUpdates(const std::vector<const HistoryEvent*>& events) {
+  if (replaying_) {
+    // Replay: exactly the updates the task accepted, from their accepted
+    // events. Admitted events are skipped: a rejected one left no trace.
+    std::vector<UpdateRequest> accepted = std::exchange(upcoming_updates_, {});
+    for (UpdateRequest& request : accepted) DeliverUpdate(std::move(request));
+    return;
+  }
+  for (const HistoryEvent* event : events) {
+    if (event->event_type() != enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED) continue;
+    // A durable update request (update-with-start): the request as a message would carry it.
+    const auto& attributes = event->workflow_execution_update_admitted_event_attributes();
+    UpdateRequest request;
+    request.protocol_instance_id = attributes.request().meta().update_id();
+    request.message_id = request.protocol_instance_id + "/request";
+    request.sequencing_event_id = event->event_id();
+    request.request = attributes.request();
+    DeliverUpdate(std::move(request));
+  }
+  std::vector<UpdateRequest> requests = std::exchange(new_update_requests_, {});
+  for (UpdateRequest& request : requests) DeliverUpdate(std::move(request));
 }
 
 void WorkflowInstance::ApplyActivationEvent(const HistoryEvent& event) {
@@ -461,6 +548,7 @@ void WorkflowInstance::CollectUpcomingMarkers(
   // The markers a replayed task recorded follow it in history; side effects
   // and patches read them while the task's code runs (as the Go SDK does).
   upcoming_markers_.clear();
+  upcoming_updates_.clear();
   for (int j = from; j < events.size(); ++j) {
     const enums::EventType type = events[j].event_type();
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
@@ -471,6 +559,11 @@ void WorkflowInstance::CollectUpcomingMarkers(
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED ||
         type == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED)
       break;
+    if (type == enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
+      // The task accepted this update: replay delivers it in the task's
+      // activation again, as accepted (no validator), as sdk-core does.
+      upcoming_updates_.push_back(UpdateRequestFromHistory(events[j]));
+    }
     if (type == enums::EVENT_TYPE_MARKER_RECORDED) {
       auto marker = DecodedMarker(events[j]);
       std::string identity = RecordedCommandMachine::MarkerIdentity(marker);
@@ -526,7 +619,7 @@ void WorkflowInstance::MatchCommandEvent(const HistoryEvent& recorded) {
                                                     " but the workflow issued no matching command");
   }
   CommandEntry entry = std::move(commands_.front());
-  const enums::EventType expected = EventTypeForCommand(entry.command.command_type());
+  const enums::EventType expected = entry.machine->RecordingEventType(entry.command);
   if (expected != event.event_type()) {
     throw NondeterminismError(event.event_id(),
                               "history has " + enums::EventType_Name(event.event_type()) +
@@ -593,6 +686,7 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
   }
   RunUntilBlocked();
   upcoming_markers_.clear();
+  RejectUnhandledUpdates();
   if (!nondeterminism_.empty()) {
     throw NondeterminismError(started.event_id(), std::exchange(nondeterminism_, std::string()));
   }
@@ -769,8 +863,8 @@ void WorkflowInstance::LogUnhandledSignals(const char* ending) const {
   if (replaying_) return;
   if (running_handlers_ > 0) {
     spdlog::warn(
-        "workflow {} ({}) {} while {} signal handler(s) still run: they are abandoned (wait "
-        "with WaitCondition(AllHandlersFinished) before returning)",
+        "workflow {} ({}) {} while {} signal or update handler(s) still run: they are abandoned "
+        "(wait with WaitCondition(AllHandlersFinished) before returning)",
         info_.workflow_id, info_.workflow_type, ending, running_handlers_);
   }
   for (const auto& [name, inputs] : buffered_signals_) {
@@ -800,10 +894,9 @@ void WorkflowInstance::ReportHandlerFailure(std::exception_ptr error) {
 }
 
 void WorkflowInstance::RequireMutable(const char* operation) const {
-  if (in_query_) {
-    throw std::logic_error(std::string(operation) +
-                           " called in a query handler: queries are read-only and must not "
-                           "change the workflow's state");
+  if (read_only_ != nullptr) {
+    throw std::logic_error(std::string(operation) + " called in " + read_only_ +
+                           ": it is read-only and must not change the workflow's state");
   }
 }
 
@@ -841,15 +934,10 @@ Result<std::vector<Payload>> WorkflowInstance::Query(const std::string& name,
                      "'; this workflow handles: " + (known.empty() ? "(none)" : known));
   }
   if (Status decoded = converter_.DecodePayloads(&arguments); !decoded) return decoded.error();
-  struct QueryScope {
-    bool& flag;
-    explicit QueryScope(bool& f) : flag(f) { flag = true; }
-    ~QueryScope() { flag = false; }
-  };
   try {
     std::vector<Payload> answer;
     {
-      QueryScope read_only(in_query_);
+      ReadOnlyScope read_only(read_only_, "a query handler");
       answer = handler->second(arguments);
     }
     if (Status encoded = converter_.EncodePayloads(&answer); !encoded) return encoded.error();
@@ -1157,6 +1245,197 @@ Future<void> WorkflowInstance::CancelExternal(const std::string& workflow_id,
 Future<void> WorkflowInstance::RequestCancelChild(const std::string& workflow_id,
                                                   const std::string& run_id) {
   return CancelExternal(workflow_id, run_id, /*child_only=*/true);
+}
+
+}  // namespace temporal::workflow::detail
+
+namespace temporal::workflow::detail {
+namespace {
+
+// Runs an accepted update's handler and hands its outcome to the engine.
+Task<void> RunUpdateHandler(WorkflowInstance* instance, UpdateMachine* update,
+                            Task<std::vector<Payload>> handler) {
+  std::vector<Payload> result;
+  std::exception_ptr error;
+  try {
+    result = co_await std::move(handler);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  instance->FinishUpdate(update, std::move(result), error);
+}
+
+// The failure an update's handler or validator threw, as the client gets it.
+Failure UpdateFailure(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const FailureError& failure) {
+    return failure.failure().proto();
+  } catch (...) {
+    return FailureFromException(std::current_exception());
+  }
+}
+
+}  // namespace
+
+UpdateRequest WorkflowInstance::UpdateRequestFromHistory(const HistoryEvent& event) {
+  const auto& attributes = event.workflow_execution_update_accepted_event_attributes();
+  UpdateRequest request;
+  request.message_id = attributes.accepted_request_message_id();
+  request.protocol_instance_id = attributes.protocol_instance_id();
+  request.sequencing_event_id = attributes.accepted_request_sequencing_event_id();
+  request.request = attributes.accepted_request();
+  request.from_history = true;
+  return request;
+}
+
+void WorkflowInstance::SetUpdateHandler(const std::string& name, UpdateFunction handler,
+                                        UpdateValidatorFunction validator) {
+  RequireMutable("workflow::SetUpdateHandler");
+  update_handlers_[name] = UpdateHandler{std::move(handler), std::move(validator)};
+  // Updates of this task that arrived before their handler existed.
+  std::vector<UpdateRequest> waiting;
+  for (auto it = unhandled_updates_.begin(); it != unhandled_updates_.end();) {
+    if (it->request.input().name() == name) {
+      waiting.push_back(std::move(*it));
+      it = unhandled_updates_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (UpdateRequest& request : waiting) DeliverUpdate(std::move(request));
+}
+
+void WorkflowInstance::DeliverUpdate(UpdateRequest request) {
+  const std::string id = request.request.meta().update_id();
+  const std::string name = request.request.input().name();
+  if (updates_.count(id) != 0) {
+    // The server answers a repeated id with the first outcome; accepting it
+    // twice would run the handler twice.
+    if (!replaying_) {
+      spdlog::info("workflow {}: update {} ('{}') was accepted already; the repeat is ignored",
+                   info_.workflow_id, id, name);
+    }
+    return;
+  }
+  auto handler = update_handlers_.find(name);
+  if (handler == update_handlers_.end()) {
+    unhandled_updates_.push_back(std::move(request));
+    return;
+  }
+  UpdateInfo info{id, name, request.request.meta().identity()};
+  std::vector<Payload> input(request.request.input().args().payloads().begin(),
+                             request.request.input().args().payloads().end());
+  const Status decoded = converter_.DecodePayloads(&input);
+  const bool from_history = request.from_history;
+  auto owned = std::make_unique<UpdateMachine>(*this, std::move(request));
+  UpdateMachine* update = owned.get();
+  machines_.push_back(std::move(owned));
+  if (!from_history) {
+    std::exception_ptr rejected;
+    if (!decoded) {
+      rejected = std::make_exception_ptr(ApplicationFailure(
+          "update " + name + ": payloads do not decode: " + decoded.error().ToString(),
+          "DataConversionError", /*non_retryable=*/true));
+    } else {
+      try {
+        ReadOnlyScope read_only(read_only_, "an update validator");
+        handler->second.validate(info, input);
+      } catch (...) {
+        rejected = std::current_exception();
+      }
+    }
+    if (rejected) {
+      Failure failure = UpdateFailure(rejected);
+      if (Status encoded = converter_.EncodeFailure(&failure); !encoded) {
+        throw WorkflowTaskError{
+            enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+            UnexpectedFailure("update " + name +
+                              ": rejection does not encode: " + encoded.error().ToString())};
+      }
+      update->Reject(std::move(failure));
+      return;
+    }
+  } else if (!decoded) {
+    // Accepted in history, unreadable now (the codec lost its key): the
+    // handler cannot run the same way, so the task cannot proceed.
+    throw WorkflowTaskError{
+        enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+        UnexpectedFailure("accepted update " + id + " (" + name +
+                          "): payloads do not decode: " + decoded.error().ToString())};
+  }
+  update->Accept();
+  updates_[id] = update;
+  HandlerStarted();
+  Task<void> driver = RunUpdateHandler(this, update, handler->second.run(info, std::move(input)));
+  auto handle = driver.handle();
+  auto* kept = new Task<void>(std::move(driver));
+  Spawn(
+      handle, [kept] { delete kept; }, root_scope_.get());
+}
+
+void WorkflowInstance::RejectUnhandledUpdates() {
+  std::vector<UpdateRequest> unhandled = std::exchange(unhandled_updates_, {});
+  for (UpdateRequest& request : unhandled) {
+    const std::string name = request.request.input().name();
+    if (request.from_history) {
+      throw NondeterminismError(
+          last_started_event_id_,
+          "history accepted update " + request.request.meta().update_id() + " ('" + name +
+              "') in this workflow task, but the workflow code no longer sets a handler for it");
+    }
+    std::string known;
+    for (const auto& [known_name, unused] : update_handlers_)
+      known += (known.empty() ? "" : ", ") + known_name;
+    Failure failure = ApplicationFailure("unknown update '" + name + "'; this workflow handles: " +
+                                             (known.empty() ? "(none)" : known),
+                                         "UnknownUpdate", /*non_retryable=*/true)
+                          .ToProto();
+    if (Status encoded = converter_.EncodeFailure(&failure); !encoded) {
+      throw WorkflowTaskError{enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                              UnexpectedFailure("update " + name + ": rejection does not encode: " +
+                                                encoded.error().ToString())};
+    }
+    auto update = std::make_unique<UpdateMachine>(*this, std::move(request));
+    update->Reject(std::move(failure));
+    machines_.push_back(std::move(update));
+  }
+}
+
+void WorkflowInstance::FinishUpdate(UpdateMachine* update, std::vector<Payload> result,
+                                    std::exception_ptr error) {
+  HandlerFinished();
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const ContinueAsNewRequest&) {
+      // Ending the run is the main coroutine's business; from a handler it
+      // ends the run as if the main coroutine had asked (the update is then
+      // failed by the server: the run closed before it completed).
+      ReportHandlerFailure(error);
+      return;
+    } catch (...) {
+    }
+    Failure failure = UpdateFailure(error);
+    if (Status encoded = converter_.EncodeFailure(&failure); !encoded) {
+      throw WorkflowTaskError{
+          enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          UnexpectedFailure("update " + update->name() +
+                            ": failure does not encode: " + encoded.error().ToString())};
+    }
+    update->Fail(std::move(failure));
+    return;
+  }
+  if (Status encoded = converter_.EncodePayloads(&result); !encoded) {
+    Failure failure =
+        ApplicationFailure(
+            "update " + update->name() + ": result does not encode: " + encoded.error().ToString(),
+            "DataConversionError", /*non_retryable=*/true)
+            .ToProto();
+    update->Fail(std::move(failure));
+    return;
+  }
+  update->Complete(std::move(result));
 }
 
 }  // namespace temporal::workflow::detail

@@ -41,6 +41,7 @@
 #include "workflow/machines/external_machines.h"
 #include "workflow/machines/marker_machine.h"
 #include "workflow/machines/timer_machine.h"
+#include "workflow/machines/update_machine.h"
 #include "workflow/sdk_flags.h"
 
 namespace temporal::workflow::detail {
@@ -55,7 +56,7 @@ struct WorkflowTaskError {
   temporal::api::failure::v1::Failure failure;
 };
 
-class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
+class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, public UpdateHost {
  public:
   WorkflowInstance(WorkflowFunction function, std::string namespace_, std::string workflow_id,
                    std::string run_id, DataConverter converter);
@@ -73,9 +74,19 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   /// code issued. The instance is for inspection only afterwards.
   void CheckTrailingEvents();
 
+  /// AddProtocolMessages takes the protocol messages of the workflow task
+  /// about to be applied (update requests): they are delivered in the
+  /// activation of the task's last WorkflowTaskStarted, after its signals.
+  /// A message this SDK does not know is logged and ignored.
+  void AddProtocolMessages(const google::protobuf::RepeatedPtrField<Message>& messages);
+
   /// TakeNewCommands returns the commands not yet sent (payloads encoded) and
   /// marks them sent.
   std::vector<Command> TakeNewCommands();
+  /// TakeNewMessages returns the protocol messages for the response: those
+  /// named by the commands the last TakeNewCommands returned, in their order,
+  /// then the rejections. Call it right after TakeNewCommands.
+  std::vector<Message> TakeNewMessages();
 
   /// Query answers query `name`; kQueryFailed for an unknown type, a failing
   /// handler, or a handler that tried to change the run (queries are read-only).
@@ -110,6 +121,9 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
 
   // MachineHost
   void AddCommand(Command command, CommandMachine* machine) override;
+  // UpdateHost
+  void AddProtocolCommand(Command command, Message message, CommandMachine* machine) override;
+  void AddRejection(Message message) override;
   bool RemoveUnsentCommand(CommandMachine* machine) override;
   const DataConverter& converter() const override { return converter_; }
   const std::string& task_queue() const override { return info_.task_queue; }
@@ -120,6 +134,10 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
                      std::vector<Payload> arguments, PayloadsCallback on_done);
   void SetSignalHandler(const std::string& name, SignalFunction handler);
   void SetQueryHandler(const std::string& name, QueryFunction handler);
+  void SetUpdateHandler(const std::string& name, UpdateFunction handler,
+                        UpdateValidatorFunction validator);
+  /// FinishUpdate records the outcome of an accepted update's handler.
+  void FinishUpdate(UpdateMachine* update, std::vector<Payload> result, std::exception_ptr error);
   Future<bool> WaitCondition(std::function<bool()> predicate,
                              std::optional<std::chrono::milliseconds> timeout);
   std::uint64_t NextRandom() {
@@ -160,6 +178,8 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   struct CommandEntry {
     Command command;
     CommandMachine* machine;
+    /// message is the protocol message a PROTOCOL_MESSAGE command names.
+    std::optional<Message> message;
     bool sent = false;
     /// batch is the number of workflow-task runs before the command was
     /// issued. A command issued while the events before a task were applied
@@ -202,6 +222,19 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   void RecordMarker(const std::string& name, const Payload& id, std::optional<Payload> data,
                     std::optional<bool> deprecated);
   void DeliverSignal(const std::string& name, std::vector<Payload> input);
+  /// DeliverUpdate validates (unless from history) and accepts or rejects
+  /// one update request, or keeps it until its handler is set.
+  void DeliverUpdate(UpdateRequest request);
+  /// DeliverActivationUpdates delivers the updates of the task starting now:
+  /// its admitted events and protocol messages, or on replay the updates it
+  /// accepted.
+  void DeliverActivationUpdates(const std::vector<const HistoryEvent*>& events);
+  /// RejectUnhandledUpdates rejects the updates whose handler the task that
+  /// brought them never set.
+  void RejectUnhandledUpdates();
+  /// UpdateRequestFromHistory re-creates the request an accepted update
+  /// event records (replay).
+  static UpdateRequest UpdateRequestFromHistory(const HistoryEvent& event);
   void IssueCompletion();
   Status EncodeCommandPayloads(Command* command) const;
 
@@ -245,10 +278,27 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost {
   // Replaced handlers live until the run ends: a suspended handler coroutine
   // may still use its closure's captures.
   std::vector<SignalFunction> retired_signal_handlers_;
-  bool in_query_ = false;
+  // read_only_ names the read-only code running now ("a query handler", "an
+  // update validator"), or is null: such code must not change the run.
+  const char* read_only_ = nullptr;
   int running_handlers_ = 0;
   std::map<std::string, std::deque<std::vector<Payload>>> buffered_signals_;
   std::map<std::string, QueryFunction> query_handlers_;
+
+  struct UpdateHandler {
+    UpdateFunction run;
+    UpdateValidatorFunction validate;
+  };
+  std::map<std::string, UpdateHandler> update_handlers_;
+  // Update requests of the coming activation: from the task's protocol
+  // messages (new) or from the accepted events that follow a replayed task.
+  std::vector<UpdateRequest> new_update_requests_;
+  std::vector<UpdateRequest> upcoming_updates_;
+  // Requests of this task still without a handler (rejected at its end).
+  std::vector<UpdateRequest> unhandled_updates_;
+  std::map<std::string, UpdateMachine*> updates_;  // by update id: accepted ones
+  std::vector<Message> outgoing_messages_;         // named by commands taken
+  std::vector<Message> rejections_;                // for the next response
 
   Task<void> root_;
   bool root_started_ = false;

@@ -441,3 +441,7 @@ auto CancellationScope::RunOperation(F&& operation) -> decltype(operation()) {
 }
 
 }  // namespace temporal::workflow
+
+// Update handlers (SetUpdateHandler) live in their own header; it needs the
+// declarations above, so it comes last.
+#include "temporal/workflow/update.h"

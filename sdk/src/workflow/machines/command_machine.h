@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "temporal/api/command/v1/message.pb.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 #include "temporal/converter/data_converter.h"
 
@@ -36,6 +37,10 @@ class CommandMachine {
   virtual ~CommandMachine() = default;
   /// Describe names the command for non-determinism messages.
   virtual std::string Describe() const = 0;
+  /// RecordingEventType is the event type that records `command` in history.
+  /// Most command types have one (EventTypeForCommand); a PROTOCOL_MESSAGE
+  /// command's depends on the message it names, which only its machine knows.
+  virtual temporal::api::enums::v1::EventType RecordingEventType(const Command& command) const;
   /// OnCommandEvent receives the history event that records a command this
   /// machine issued (already checked to be of the command's event type); it
   /// checks the details (type, id) and throws NondeterminismError on mismatch.

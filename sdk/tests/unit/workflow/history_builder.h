@@ -391,6 +391,38 @@ class HistoryBuilder {
     return *this;
   }
 
+  // --- Updates --------------------------------------------------------------
+
+  /// UpdateAccepted appends WorkflowExecutionUpdateAccepted for update
+  /// `update_id` (request message "<id>/request", from client "canned-client").
+  template <typename... Args>
+  HistoryBuilder& UpdateAccepted(const std::string& update_id, const std::string& name,
+                                 const Args&... args) {
+    auto& a = *Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+                   .mutable_workflow_execution_update_accepted_event_attributes();
+    a.set_protocol_instance_id(update_id);
+    a.set_accepted_request_message_id(update_id + "/request");
+    a.set_accepted_request_sequencing_event_id(last_workflow_task_started_ - 1);
+    auto& request = *a.mutable_accepted_request();
+    request.mutable_meta()->set_update_id(update_id);
+    request.mutable_meta()->set_identity("canned-client");
+    request.mutable_input()->set_name(name);
+    SetPayloads(request.mutable_input()->mutable_args(), args...);
+    updates_[update_id] = last_event_id();
+    return *this;
+  }
+  /// UpdateCompleted appends WorkflowExecutionUpdateCompleted with `result`.
+  template <typename T>
+  HistoryBuilder& UpdateCompleted(const std::string& update_id, const T& result) {
+    auto& a = *Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+                   .mutable_workflow_execution_update_completed_event_attributes();
+    a.mutable_meta()->set_update_id(update_id);
+    a.mutable_meta()->set_identity("canned-client");
+    a.set_accepted_event_id(Lookup(updates_, update_id));
+    SetPayloads(a.mutable_outcome()->mutable_success(), result);
+    return *this;
+  }
+
  private:
   template <typename... Args>
   static void SetPayloads(temporal::api::common::v1::Payloads* out, const Args&... args) {
@@ -427,6 +459,7 @@ class HistoryBuilder {
   std::map<std::string, std::int64_t> activity_cancel_requests_;
   std::map<std::string, std::int64_t> children_;
   std::int64_t external_ = 0;
+  std::map<std::string, std::int64_t> updates_;
 };
 
 }  // namespace temporal::testing

@@ -305,7 +305,7 @@ TEST(SignalHandlers, CompletingWithHandlersStillRunningIsLogged) {
   auto commands = Apply(*instance, history);
   EXPECT_EQ(commands.back().command_type(),
             temporal::api::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
-  EXPECT_NE(log.text().find("while 1 signal handler(s) still run"), std::string::npos)
+  EXPECT_NE(log.text().find("while 1 signal or update handler(s) still run"), std::string::npos)
       << log.text();
 }
 

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "client/client_core.h"
+#include "client/update_request.h"
 #include "common/proto_time.h"
 #include "common/uuid.h"
 
@@ -118,6 +119,63 @@ Result<WorkflowHandle> Client::SignalWithStart(const std::string& workflow_type,
   // The run may be one that was already open, so the handle is bound to it
   // but GetResult follows later runs as usual.
   return WorkflowHandle(core_, options.id, response->run_id(), "", /*pinned=*/false);
+}
+
+Result<UpdateWithStartResult> Client::UpdateWithStart(const std::string& workflow_type,
+                                                      const StartWorkflowOptions& options,
+                                                      std::vector<Payload> workflow_args,
+                                                      const UpdateOptions& update_options,
+                                                      const std::string& update_name,
+                                                      std::vector<Payload> update_args) const {
+  if (options.id_conflict_policy ==
+      temporal::api::enums::v1::WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "UpdateWithStart: set StartWorkflowOptions::id_conflict_policy (USE_EXISTING "
+                 "to update a running workflow, FAIL to refuse one)");
+  }
+  if (update_name.empty()) return Error(ErrorCode::kInvalidArgument, "update name is empty");
+  if (update_options.wait_for_stage !=
+          temporal::api::enums::v1::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED &&
+      update_options.wait_for_stage !=
+          temporal::api::enums::v1::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "UpdateOptions::wait_for_stage must be ACCEPTED or COMPLETED");
+  }
+  wfs::ExecuteMultiOperationRequest request;
+  request.set_namespace_(core_->namespace_());
+  auto* start = request.add_operations()->mutable_start_workflow();
+  if (Status filled = FillStart(*core_, workflow_type, options, std::move(workflow_args), start);
+      !filled) {
+    return filled.error();
+  }
+  if (Status encoded = core_->converter().EncodePayloads(&update_args); !encoded)
+    return encoded.error();
+  const std::string update_id =
+      update_options.update_id.empty() ? RandomRequestId() : update_options.update_id;
+  // The update names the workflow by id only: the run is the one the start
+  // operation finds or creates.
+  detail::FillUpdateRequest(*core_, options.id, "", "", update_options, update_id, update_name,
+                            std::move(update_args),
+                            request.add_operations()->mutable_update_workflow());
+  detail::CallOptions call;
+  call.timeout = std::chrono::seconds(70);
+  auto response =
+      core_->Call("ExecuteMultiOperation", &ClientCore::Stub::ExecuteMultiOperation, request, call);
+  if (!response) return response.error();
+  if (response->responses_size() != 2 || !response->responses(0).has_start_workflow() ||
+      !response->responses(1).has_update_workflow()) {
+    return Error(ErrorCode::kInternal,
+                 "ExecuteMultiOperation answered without a start and an update response");
+  }
+  const auto& started = response->responses(0).start_workflow();
+  const auto& updated = response->responses(1).update_workflow();
+  std::optional<temporal::api::update::v1::Outcome> outcome;
+  if (updated.has_outcome()) outcome = updated.outcome();
+  UpdateHandle update(core_, options.id, started.run_id(), update_id, outcome);
+  if (outcome && outcome->has_failure()) return update.GetResultPayloads().error();
+  return UpdateWithStartResult{
+      WorkflowHandle(core_, options.id, started.run_id(), "", /*pinned=*/false), std::move(update),
+      started.started()};
 }
 
 WorkflowHandle Client::GetHandle(const std::string& workflow_id, const std::string& run_id) const {

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "client/client_core.h"
+#include "client/update_request.h"
 #include "common/proto_time.h"
 
 namespace temporal {
@@ -225,16 +226,8 @@ Result<UpdateHandle> WorkflowHandle::StartUpdatePayloads(const UpdateOptions& op
   if (Status encoded = core_->converter().EncodePayloads(&args); !encoded) return encoded.error();
   const std::string update_id = options.update_id.empty() ? RandomId() : options.update_id;
   wfs::UpdateWorkflowExecutionRequest request;
-  request.set_namespace_(core_->namespace_());
-  SetExecution(request.mutable_workflow_execution(), workflow_id_, target_run_id_);
-  request.set_first_execution_run_id(first_execution_run_id_);
-  request.mutable_wait_policy()->set_lifecycle_stage(options.wait_for_stage);
-  request.mutable_request()->mutable_meta()->set_update_id(update_id);
-  request.mutable_request()->mutable_meta()->set_identity(core_->identity());
-  request.mutable_request()->mutable_input()->set_name(name);
-  for (Payload& payload : args)
-    *request.mutable_request()->mutable_input()->mutable_args()->add_payloads() =
-        std::move(payload);
+  detail::FillUpdateRequest(*core_, workflow_id_, target_run_id_, first_execution_run_id_, options,
+                            update_id, name, std::move(args), &request);
 
   // The server may answer before the stage is reached (its own long-poll
   // limit); asking again with the same update id is deduplicated.

@@ -417,3 +417,49 @@ TEST_F(UpdateHandlerTest, SignalAndUpdateInTheTaskThatCompletesAreHandledBeforeI
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(UpdateHandlerTest, UpdateWithStartStartsTheRunWhoseFirstTaskAcceptsTheUpdate) {
+  StartWorker();
+  temporal::StartWorkflowOptions options;
+  options.id = UniqueId("ledger-update-with-start");
+  options.task_queue = task_queue_;
+  options.id_conflict_policy = enums::WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING;
+  started_.push_back(options.id);
+  temporal::UpdateOptions update;
+  update.wait_for_stage = enums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
+  auto first =
+      client_->UpdateWithStart("Ledger", options, {}, update, "deposit", *temporal::ToPayloads(12));
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_TRUE(first->started);
+  EXPECT_EQ(*first->update.GetResult<std::string>(), "audited 12 by teller-7");
+  // The same call again finds the run open: no new run, a second deposit.
+  auto second =
+      client_->UpdateWithStart("Ledger", options, {}, update, "deposit", *temporal::ToPayloads(3));
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_FALSE(second->started);
+  EXPECT_EQ(second->workflow.run_id(), first->workflow.run_id());
+  EXPECT_EQ(*second->update.GetResult<std::string>(), "audited 3 by teller-7");
+  auto rejected =
+      client_->UpdateWithStart("Ledger", options, {}, update, "deposit", *temporal::ToPayloads(-1));
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.error().code(), ErrorCode::kUpdateFailed) << rejected.error();
+  // Without a conflict policy the request is refused before any call.
+  temporal::StartWorkflowOptions no_policy = options;
+  no_policy.id_conflict_policy = enums::WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED;
+  auto refused = client_->UpdateWithStart("Ledger", no_policy, {}, update, "deposit",
+                                          *temporal::ToPayloads(1));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+
+  auto handle = client_->GetHandle(options.id);
+  ASSERT_TRUE(handle.Signal("close").ok());
+  EXPECT_EQ(*handle.GetResult<int>(), 15);
+  // The first workflow task accepted the update: nothing else ran before it.
+  const auto types = EventTypes(handle);
+  const auto accepted = IndexOf(types, enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  EXPECT_EQ(IndexOf(types, enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED), accepted - 1);
+}
+
+}  // namespace

@@ -63,6 +63,14 @@ struct ListPage {
   std::string next_page_token;
 };
 
+/// UpdateWithStartResult is what Client::UpdateWithStart returns.
+struct UpdateWithStartResult {
+  WorkflowHandle workflow;
+  UpdateHandle update;
+  /// started is false when the update went to a run that was already open.
+  bool started = false;
+};
+
 class Client {
  public:
   /// Connect opens the connection and calls GetSystemInfo to check it. An
@@ -97,6 +105,21 @@ class Client {
                                          const std::string& signal_name,
                                          std::vector<Payload> signal_args,
                                          std::vector<Payload> workflow_args) const;
+
+  /// UpdateWithStart sends update `update_name` to workflow `options.id`,
+  /// starting it first (with `workflow_args`) when no run with that id is
+  /// open, in one request (ExecuteMultiOperation): the update reaches the
+  /// run's first workflow task, before the workflow could close. Build the
+  /// argument lists with temporal::ToPayloads(...). `options.id_conflict_policy`
+  /// must be set: USE_EXISTING updates a running workflow, FAIL refuses it
+  /// (kAlreadyExists). The call returns when the update reached
+  /// `update_options.wait_for_stage`; a validator rejection gives kUpdateFailed.
+  Result<UpdateWithStartResult> UpdateWithStart(const std::string& workflow_type,
+                                                const StartWorkflowOptions& options,
+                                                std::vector<Payload> workflow_args,
+                                                const UpdateOptions& update_options,
+                                                const std::string& update_name,
+                                                std::vector<Payload> update_args) const;
 
   /// GetHandle addresses an existing workflow; an empty run id means its latest run.
   WorkflowHandle GetHandle(const std::string& workflow_id, const std::string& run_id = "") const;

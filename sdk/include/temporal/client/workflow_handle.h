@@ -72,6 +72,7 @@ class UpdateHandle {
 
  private:
   friend class WorkflowHandle;
+  friend class Client;
   UpdateHandle(std::shared_ptr<detail::ClientCore> core, std::string workflow_id,
                std::string run_id, std::string update_id,
                std::optional<temporal::api::update::v1::Outcome> outcome);

@@ -6,7 +6,7 @@
 namespace temporal {
 
 Worker::Worker(const Client& client, WorkerOptions options)
-    : core_(std::make_unique<detail::WorkerCore>(client.core(), options)),
+    : core_(std::make_shared<detail::WorkerCore>(client.core(), options)),
       workflows_(std::make_shared<detail::WorkflowWorker>(client.core(), options)) {}
 
 Worker::~Worker() { Shutdown(); }
@@ -26,6 +26,9 @@ Worker& Worker::RegisterActivityFunction(const std::string& name,
 
 Status Worker::Start() {
   if (Status valid = workflows_->ValidateOptions(); !valid) return valid;
+  // Fail fast, with a clear error, on a namespace the server does not have:
+  // the pollers would otherwise retry NOT_FOUND forever.
+  if (Status known = core_->CheckNamespace(); !known) return known;
   if (Status started = core_->Start(/*allow_no_activities=*/!workflows_->empty()); !started)
     return started;
   workflows_->Start();

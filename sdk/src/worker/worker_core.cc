@@ -51,7 +51,9 @@ void LogResponseError(const Result<Response>& response, const ActivityInfo& info
 }  // namespace
 
 WorkerCore::WorkerCore(std::shared_ptr<ClientCore> client, WorkerOptions options)
-    : client_(std::move(client)), options_(std::move(options)) {
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      metrics_(options_.metrics, options_.task_queue) {
   if (options_.identity.empty()) options_.identity = client_->identity();
 }
 
@@ -92,10 +94,15 @@ Status WorkerCore::Start(bool allow_no_activities) {
   started_ = true;
   heartbeats_ = std::make_unique<HeartbeatManager>(client_, options_.identity);
   if (activities_.empty()) return OkStatus();  // a workflow-only worker
+  ReportSlots();
   for (int i = 0; i < options_.activity_pollers; ++i) pollers_.emplace_back([this] { PollLoop(); });
   spdlog::info("worker polling activity task queue {} ({} pollers, up to {} concurrent activities)",
                options_.task_queue, options_.activity_pollers, options_.max_concurrent_activities);
   return OkStatus();
+}
+
+void WorkerCore::ReportSlots() const {
+  metrics_.Slots("ActivityWorker", running_ + reserved_, options_.max_concurrent_activities);
 }
 
 void WorkerCore::ReportPollHealth(PollHealth health, const std::string& detail) {
@@ -123,6 +130,7 @@ void WorkerCore::PollLoop() {
       });
       if (stopping_) return;
       ++reserved_;
+      ReportSlots();
     }
     wfs::PollActivityTaskQueueRequest request;
     request.set_namespace_(client_->namespace_());
@@ -133,8 +141,15 @@ void WorkerCore::PollLoop() {
     call.timeout = kPollTimeout;
     call.retry = false;  // this loop does its own capped backoff
     call.canceller = &poll_canceller_;
+    const auto poll_started = std::chrono::steady_clock::now();
     auto task = client_->Call("PollActivityTaskQueue", &ClientCore::Stub::PollActivityTaskQueue,
                               request, call);
+    metrics_.PollLatency("PollActivityTaskQueue", std::chrono::steady_clock::now() - poll_started);
+    if (task && !task->task_token().empty()) {
+      metrics_.ActivityScheduleToStart(
+          task->activity_type().name(),
+          ToTimePoint(task->started_time()) - ToTimePoint(task->current_attempt_scheduled_time()));
+    }
 
     std::unique_lock lock(mutex_);
     --reserved_;
@@ -154,11 +169,17 @@ void WorkerCore::PollLoop() {
       ReportPollHealth(PollHealth::kHealthy, "");
       lock.lock();
     }
-    if (task->task_token().empty()) continue;  // the server's empty answer to a long poll
+    if (task->task_token().empty()) {  // the server's empty answer to a long poll
+      ReportSlots();
+      continue;
+    }
     ++running_;
-    // A thread per activity, bounded by the slots above; it only touches *this
-    // until it decrements running_ under the lock, which Shutdown waits for.
-    std::thread([this, task = std::move(*task)]() mutable { Execute(std::move(task)); }).detach();
+    ReportSlots();
+    // A thread per activity, bounded by the slots above. It keeps this object
+    // alive: an activity that ignores cancellation may outlive Shutdown.
+    std::thread([self = shared_from_this(), task = std::move(*task)]() mutable {
+      self->Execute(std::move(task));
+    }).detach();
   }
 }
 
@@ -170,7 +191,8 @@ void WorkerCore::Execute(wfs::PollActivityTaskQueueResponse task) {
   auto finish = [this] {
     std::lock_guard lock(mutex_);
     --running_;
-    changed_.notify_all();  // under the lock: *this may be gone right after it is released
+    ReportSlots();
+    changed_.notify_all();  // under the lock: Shutdown may return right after it is released
   };
 
   if (Status decoded = client_->converter().DecodePayloads(&input); !decoded) {
@@ -293,6 +315,7 @@ void WorkerCore::Respond(ActivityExecution& execution, std::exception_ptr error,
                   info, std::move(last_heartbeat_details));
     return;
   }
+  metrics_.ActivityFailed(info.activity_type);
   RespondFailed(info.task_token, FailureFromException(error), info,
                 std::move(last_heartbeat_details));
 }
@@ -351,11 +374,24 @@ void WorkerCore::Shutdown() {
     for (ActivityExecution* execution : running_executions_) {
       execution->RequestCancel(CancellationReason::kWorkerShutdown);
     }
-    changed_.wait(lock, [&] { return running_ == 0; });
+    if (!changed_.wait_for(lock, options_.shutdown_cancel_wait, [&] { return running_ == 0; })) {
+      // Cancellation reaches an activity only when it heartbeats or checks
+      // its context; one that does neither cannot be stopped. Its thread
+      // holds this object alive and still reports its outcome if it ever
+      // returns; Shutdown does not wait for it.
+      abandoned_ = running_;
+      spdlog::error(
+          "task queue {}: {} activities ignored their cancellation for {} ms; shutting down "
+          "without them (their threads are abandoned)",
+          options_.task_queue, abandoned_, options_.shutdown_cancel_wait.count());
+    }
   }
   stopped_ = true;
+  // The heartbeat manager's thread is joined when no activity can still use
+  // it; with abandoned ones it lives (idle) as long as they do.
+  std::unique_ptr<HeartbeatManager> heartbeats = abandoned_ == 0 ? std::move(heartbeats_) : nullptr;
   lock.unlock();
-  heartbeats_.reset();  // joins its thread; no execution references it any more
+  heartbeats.reset();
   lock.lock();
   shutdown_complete_ = true;
   changed_.notify_all();
@@ -364,6 +400,31 @@ void WorkerCore::Shutdown() {
 void WorkerCore::WaitUntilShutdown() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return shutdown_complete_; });
+}
+
+}  // namespace temporal::detail
+
+namespace temporal::detail {
+
+Status WorkerCore::CheckNamespace() const {
+  wfs::DescribeNamespaceRequest request;
+  request.set_namespace_(client_->namespace_());
+  CallOptions call;
+  call.timeout = std::chrono::seconds(10);
+  call.retry = false;
+  auto response =
+      client_->Call("DescribeNamespace", &ClientCore::Stub::DescribeNamespace, request, call);
+  if (response) return OkStatus();
+  if (response.error().code() == ErrorCode::kNotFound) {
+    return Error(ErrorCode::kNotFound, "namespace '" + client_->namespace_() +
+                                           "' does not exist on " + client_->options().target_host +
+                                           " (create it, or fix ClientOptions::namespace_)");
+  }
+  // Unreachable now is not unknown: the pollers retry with backoff until the
+  // server answers (the worker outlives server restarts).
+  spdlog::warn("worker for task queue {}: cannot check namespace '{}' yet: {}", options_.task_queue,
+               client_->namespace_(), response.error().ToString());
+  return OkStatus();
 }
 
 }  // namespace temporal::detail

@@ -20,20 +20,27 @@
 #include "client/client_core.h"
 #include "temporal/worker/worker.h"
 #include "worker/heartbeat_manager.h"
+#include "worker/worker_metrics.h"
 
 namespace temporal::detail {
 
 void SetCurrentActivityContext(ActivityContext* context);
 
-class WorkerCore {
+class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
  public:
   WorkerCore(std::shared_ptr<ClientCore> client, WorkerOptions options);
   ~WorkerCore();
 
   void Register(const std::string& name, ActivityFunction function);
   /// Start starts the activity pollers (none when no activity is registered
-  /// and `allow_no_activities`: a workflow-only worker).
+  /// and `allow_no_activities`: a workflow-only worker). Call it on an object
+  /// owned by a shared_ptr: activity threads keep it alive, since one that
+  /// ignores cancellation may outlive Shutdown.
   Status Start(bool allow_no_activities = false);
+  /// CheckNamespace asks the server for the client's namespace: kNotFound
+  /// naming it (and the server) when it does not exist. A server that does
+  /// not answer is logged and passes (the pollers retry until it does).
+  Status CheckNamespace() const;
   void Shutdown();
   void WaitUntilShutdown();
   const WorkerOptions& options() const { return options_; }
@@ -50,21 +57,25 @@ class WorkerCore {
                      std::optional<std::vector<Payload>> last_heartbeat_details = std::nullopt);
   std::string RegisteredTypes() const;
   void ReportPollHealth(PollHealth health, const std::string& detail);
+  /// ReportSlots publishes the slot gauges; call with mutex_ held.
+  void ReportSlots() const;
 
   std::shared_ptr<ClientCore> client_;
   WorkerOptions options_;
   std::map<std::string, ActivityFunction> activities_;  // written only before Start
+  WorkerMetrics metrics_;
   std::unique_ptr<HeartbeatManager> heartbeats_;
   CallCanceller poll_canceller_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  bool started_ = false;                             // guarded by mutex_
-  bool stopping_ = false;                            // guarded by mutex_
-  bool stopped_ = false;                             // guarded by mutex_; grace period over
-  bool shutdown_complete_ = false;                   // guarded by mutex_
-  int running_ = 0;                                  // guarded by mutex_
-  int reserved_ = 0;                                 // guarded by mutex_
+  bool started_ = false;            // guarded by mutex_
+  bool stopping_ = false;           // guarded by mutex_
+  bool stopped_ = false;            // guarded by mutex_; grace period over
+  bool shutdown_complete_ = false;  // guarded by mutex_
+  int running_ = 0;                 // guarded by mutex_
+  int abandoned_ = 0;  // guarded by mutex_; still running after Shutdown gave up on them
+  int reserved_ = 0;   // guarded by mutex_
   std::set<ActivityExecution*> running_executions_;  // guarded by mutex_
   PollHealth poll_health_ = PollHealth::kHealthy;    // guarded by mutex_
   std::vector<std::thread> pollers_;

@@ -90,7 +90,10 @@ class WorkflowWorker::Watch {
 };
 
 WorkflowWorker::WorkflowWorker(std::shared_ptr<ClientCore> client, WorkerOptions options)
-    : client_(std::move(client)), options_(std::move(options)), sticky_queue_(StickyQueueName()) {
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      sticky_queue_(StickyQueueName()),
+      metrics_(options_.metrics, options_.task_queue) {
   if (options_.identity.empty()) options_.identity = client_->identity();
 }
 
@@ -196,7 +199,12 @@ std::shared_ptr<WorkflowWorker::CachedRun> WorkflowWorker::Lookup(const std::str
     lru_.pop_back();
     cache_.erase(victim);
   }
+  metrics_.CacheSize(cache_.size());
   return run;
+}
+
+void WorkflowWorker::ReportSlots() const {
+  metrics_.Slots("WorkflowWorker", running_ + reserved_, options_.max_concurrent_workflow_tasks);
 }
 
 std::shared_ptr<WorkflowWorker::CachedRun> WorkflowWorker::Find(const std::string& run_id) {
@@ -213,6 +221,7 @@ void WorkflowWorker::Evict(const std::string& run_id) {
   if (it == cache_.end()) return;
   lru_.erase(it->second.second);
   cache_.erase(it);
+  metrics_.CacheSize(cache_.size());
 }
 
 void WorkflowWorker::PollLoop(bool sticky) {
@@ -228,6 +237,7 @@ void WorkflowWorker::PollLoop(bool sticky) {
       });
       if (stopping_) return;
       ++reserved_;
+      ReportSlots();
     }
     wfs::PollWorkflowTaskQueueRequest request;
     request.set_namespace_(client_->namespace_());
@@ -244,9 +254,16 @@ void WorkflowWorker::PollLoop(bool sticky) {
     call.timeout = kPollTimeout;
     call.retry = false;
     call.canceller = &canceller_;
+    const auto poll_started = std::chrono::steady_clock::now();
     auto task = client_->Call("PollWorkflowTaskQueue", &ClientCore::Stub::PollWorkflowTaskQueue,
                               request, call);
+    metrics_.PollLatency("PollWorkflowTaskQueue", std::chrono::steady_clock::now() - poll_started);
     if (task && !task->task_token().empty()) {
+      if (!task->has_query()) {
+        metrics_.WorkflowTaskScheduleToStart(
+            task->workflow_type().name(),
+            ToTimePoint(task->started_time()) - ToTimePoint(task->scheduled_time()));
+      }
       if (failing) {
         spdlog::info("workflow task queue {}{}: polling recovered", options_.task_queue,
                      sticky ? " (sticky)" : "");
@@ -258,6 +275,7 @@ void WorkflowWorker::PollLoop(bool sticky) {
     }
     std::unique_lock lock(mutex_);
     --reserved_;
+    ReportSlots();
     changed_.notify_all();
     if (task) continue;  // the server's empty answer to a long poll
     if (stopping_) return;
@@ -286,10 +304,12 @@ void WorkflowWorker::Dispatch(PollResponse task) {
         std::erase_if(waiting, [](const PollResponse& queued) { return !queued.has_query(); });
       }
       waiting.push_back(std::move(task));
+      ReportSlots();
       changed_.notify_all();  // the reserved slot is free again
       return;
     }
     ++running_;
+    ReportSlots();
   }
   // A thread per execution, bounded by the slots above. It holds a shared_ptr
   // to this worker: code that never yields may outlive Shutdown.
@@ -319,6 +339,7 @@ void WorkflowWorker::Execute(PollResponse task) {
     // hands them to another worker.
     busy_runs_.erase(run);
     --running_;
+    ReportSlots();
     changed_.notify_all();
     return;
   }
@@ -359,6 +380,7 @@ void WorkflowWorker::WatchdogLoop() {
           "{}. Failing its workflow task (attempt {}) and evicting the run; its executor slot "
           "stays taken until the code returns, and what it returns is discarded",
           message, execution.attempt);
+      metrics_.WorkflowTaskFailed(execution.workflow_type, "DeadlockDetected");
       RespondFailed(execution.task_token,
                     enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                     TaskFailure(message, "PotentialDeadlockError"), execution.attempt);
@@ -537,6 +559,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
       run->instance->last_started_event_id() == task.previous_started_event_id() &&
       history.events_size() > 0 &&
       history.events(0).event_id() == run->instance->last_event_id() + 1;
+  metrics_.CacheLookup(continues);
   if (!continues) {
     // A cache miss (or a run whose last task failed): replay from the start.
     run->instance.reset();
@@ -550,6 +573,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     }
     auto created = NewInstance(task);
     if (!created) {
+      metrics_.WorkflowTaskFailed(task.workflow_type().name(), "NotRegistered");
       RespondFailed(task.task_token(),
                     enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                     TaskFailure(created.error().message(), "NotFoundError"), task.attempt());
@@ -586,25 +610,30 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     return;
   }
   if (error) {
+    const std::string& workflow_type = task.workflow_type().name();
     try {
       std::rethrow_exception(error);
     } catch (const NondeterminismError& failure) {
+      metrics_.WorkflowTaskFailed(workflow_type, "NonDeterminismError");
       if (task.attempt() <= 1)
         spdlog::error("workflow {} ({}): {}", instance.info().workflow_id,
                       instance.info().workflow_type, failure.what());
       RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR,
                     TaskFailure(failure.what(), "NondeterminismError"), task.attempt());
     } catch (const WorkflowTaskError& failure) {
+      metrics_.WorkflowTaskFailed(workflow_type, "WorkflowError");
       if (task.attempt() <= 1)
         spdlog::warn("workflow {} ({}): workflow task failed: {}", instance.info().workflow_id,
                      instance.info().workflow_type, failure.failure.message());
       RespondFailed(task.task_token(), failure.cause, failure.failure, task.attempt());
     } catch (const std::exception& failure) {
+      metrics_.WorkflowTaskFailed(workflow_type, "WorkflowError");
       RespondFailed(task.task_token(),
                     enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                     TaskFailure(std::string("SDK error: ") + failure.what(), "WorkflowTaskError"),
                     task.attempt());
     } catch (...) {
+      metrics_.WorkflowTaskFailed(workflow_type, "WorkflowError");
       RespondFailed(
           task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
           TaskFailure("SDK error: unknown exception", "WorkflowTaskError"), task.attempt());
@@ -657,6 +686,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
       const std::string message =
           "the workflow task completion (" + std::to_string(request.ByteSizeLong()) +
           " bytes) is larger than the server accepts: " + response.error().message();
+      metrics_.WorkflowTaskFailed(instance.info().workflow_type, "GrpcMessageTooLarge");
       spdlog::error("workflow {} ({}): {}; failing the workflow task (GRPC_MESSAGE_TOO_LARGE)",
                     instance.info().workflow_id, instance.info().workflow_type, message);
       RespondFailed(task.task_token(), enums::WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE,

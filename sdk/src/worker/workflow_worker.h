@@ -38,6 +38,7 @@
 
 #include "client/client_core.h"
 #include "temporal/worker/worker_options.h"
+#include "worker/worker_metrics.h"
 #include "workflow/workflow_instance.h"
 
 namespace temporal::detail {
@@ -100,10 +101,13 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   /// Find returns the run's cache entry or nullptr; it never inserts.
   std::shared_ptr<CachedRun> Find(const std::string& run_id);
   void Evict(const std::string& run_id);
+  /// ReportSlots publishes the slot gauges; call with mutex_ held.
+  void ReportSlots() const;
 
   std::shared_ptr<ClientCore> client_;
   WorkerOptions options_;
   std::string sticky_queue_;
+  WorkerMetrics metrics_;
   std::map<std::string, WorkflowFunction> workflows_;  // written only before Start
   CallCanceller canceller_;
   std::vector<std::thread> pollers_;

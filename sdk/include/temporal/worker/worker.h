@@ -138,13 +138,18 @@ class Worker {
   }
   /// RegisterWorkflowFunction registers an already type-erased workflow.
   Worker& RegisterWorkflowFunction(
-      const std::string& name, std::function<workflow::Task<std::vector<Payload>>(std::vector<Payload>)> function);
+      const std::string& name,
+      std::function<workflow::Task<std::vector<Payload>>(std::vector<Payload>)> function);
 
-  /// Start begins polling on background threads. kFailedPrecondition when
-  /// nothing is registered or already started; kInvalidArgument on bad options.
+  /// Start checks that the server has the client's namespace (DescribeNamespace:
+  /// kNotFound naming it otherwise), then begins polling on background threads.
+  /// kFailedPrecondition when nothing is registered or already started;
+  /// kInvalidArgument on bad options.
   Status Start();
-  /// Shutdown stops polling, lets running activities finish within the grace
-  /// period, then cancels the rest and waits for them. Idempotent.
+  /// Shutdown stops polling, lets running activities finish within
+  /// graceful_shutdown_timeout, then cancels the rest and waits for them at most
+  /// shutdown_cancel_wait (an activity that ignores cancellation is abandoned,
+  /// and logged). Idempotent.
   void Shutdown();
   /// Run is Start, then blocks until Shutdown is called from another thread.
   Status Run();
@@ -153,7 +158,8 @@ class Worker {
   const std::string& task_queue() const;
 
  private:
-  std::unique_ptr<detail::WorkerCore> core_;
+  // Shared: activity threads that ignore cancellation may outlive Shutdown.
+  std::shared_ptr<detail::WorkerCore> core_;
   // Shared: threads running workflow code that never yields may outlive Shutdown.
   std::shared_ptr<detail::WorkflowWorker> workflows_;
 };

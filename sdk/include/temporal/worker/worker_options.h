@@ -2,9 +2,12 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace temporal {
+
+class MetricsHandler;  // temporal/worker/metrics.h
 
 /// WorkerOptions configures a Worker. `task_queue` is required.
 struct WorkerOptions {
@@ -18,6 +21,11 @@ struct WorkerOptions {
   /// graceful_shutdown_timeout is how long Shutdown lets running activities
   /// finish before it cancels them (reason kWorkerShutdown).
   std::chrono::milliseconds graceful_shutdown_timeout{10000};
+  /// shutdown_cancel_wait bounds how long Shutdown then waits for cancelled
+  /// activities to return. An activity that ignores its cancellation is
+  /// abandoned after it (logged): its thread runs on, its outcome is still
+  /// reported if it ever returns, and Shutdown returns.
+  std::chrono::milliseconds shutdown_cancel_wait{5000};
   /// poll_backoff_initial / poll_backoff_maximum: how failed polls (server
   /// unreachable) are retried: exponential backoff, capped.
   std::chrono::milliseconds poll_backoff_initial{200};
@@ -57,6 +65,9 @@ struct WorkerOptions {
   std::chrono::milliseconds sticky_schedule_to_start_timeout{5000};
   /// identity overrides the client's identity for this worker's tasks.
   std::string identity;
+  /// metrics receives the worker's measurements (temporal/worker/metrics.h);
+  /// none are taken when it is empty.
+  std::shared_ptr<MetricsHandler> metrics;
 };
 
 }  // namespace temporal

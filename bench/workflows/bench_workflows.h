@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "temporal/workflow/workflow.h"
@@ -17,6 +18,10 @@ inline constexpr const char kTimerLoopType[] = "BenchTimerLoop";
 inline constexpr const char kParkOnSignalType[] = "BenchParkOnSignal";
 /// kReleaseSignal is the signal that lets a parked workflow finish.
 inline constexpr const char kReleaseSignal[] = "release";
+/// kShapeType is the workflow type of Shape, in C++ and in Go.
+inline constexpr const char kShapeType[] = "BenchShape";
+/// kShapeActivity is the activity Shape runs, in C++ and in Go: it returns its input.
+inline constexpr const char kShapeActivity[] = "BenchStep";
 
 /// kTimersPerRound is how many 1 ms timers TimerLoop starts at once.
 inline constexpr int kTimersPerRound = 20;
@@ -59,6 +64,26 @@ inline temporal::workflow::Task<bool> ParkOnSignal() {
   if (!temporal::workflow::IsReplaying()) first_tasks_run.fetch_add(1, std::memory_order_relaxed);
   co_await temporal::workflow::WaitCondition([&released] { return released; });
   co_return released;
+}
+
+/// Shape is the workflow of the worker benchmark (bench/shape/): an activity,
+/// a 1 s timer, a wait for the signal kReleaseSignal, then a second activity
+/// and completion. The latency measured is from WorkflowExecutionSignaled to
+/// the ActivityTaskScheduled of the second activity. Five workflow tasks when
+/// nothing coincides: start, first result, timer, signal, second result.
+inline temporal::workflow::Task<std::string> Shape() {
+  namespace wf = temporal::workflow;
+  wf::ActivityOptions options;
+  options.start_to_close_timeout = std::chrono::seconds(30);
+  bool released = false;
+  wf::SetSignalHandler(kReleaseSignal, [&released] { released = true; });
+  std::string first = co_await wf::ExecuteActivity<std::string>(kShapeActivity, options,
+                                                                 std::string("first"));
+  co_await wf::Sleep(std::chrono::seconds(1));
+  co_await wf::WaitCondition([&released] { return released; });
+  std::string second = co_await wf::ExecuteActivity<std::string>(kShapeActivity, options,
+                                                                  std::string("second"));
+  co_return first + "+" + second;
 }
 
 }  // namespace provisio::bench

@@ -61,3 +61,40 @@ func ParkOnSignal(ctx workflow.Context) (bool, error) {
 	}
 	return released, nil
 }
+
+const (
+	// ShapeType is the workflow type of Shape, in C++ and in Go.
+	ShapeType = "BenchShape"
+	// ShapeActivity is the activity Shape runs: it returns its input.
+	ShapeActivity = "BenchStep"
+)
+
+// Shape is the worker benchmark's workflow (see bench/workflows/bench_workflows.h):
+// an activity, a 1 s timer, a wait for the release signal, a second activity,
+// then completion.
+func Shape(ctx workflow.Context) (string, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	released := false
+	channel := workflow.GetSignalChannel(ctx, ReleaseSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		channel.Receive(ctx, nil)
+		released = true
+	})
+	var first, second string
+	if err := workflow.ExecuteActivity(ctx, ShapeActivity, "first").Get(ctx, &first); err != nil {
+		return "", err
+	}
+	if err := workflow.Sleep(ctx, time.Second); err != nil {
+		return "", err
+	}
+	if err := workflow.Await(ctx, func() bool { return released }); err != nil {
+		return "", err
+	}
+	if err := workflow.ExecuteActivity(ctx, ShapeActivity, "second").Get(ctx, &second); err != nil {
+		return "", err
+	}
+	return first + "+" + second, nil
+}
+
+// Step is Shape's activity.
+func Step(value string) (string, error) { return value, nil }

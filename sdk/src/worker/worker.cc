@@ -7,7 +7,12 @@ namespace temporal {
 
 Worker::Worker(const Client& client, WorkerOptions options)
     : core_(std::make_shared<detail::WorkerCore>(client.core(), options)),
-      workflows_(std::make_shared<detail::WorkflowWorker>(client.core(), options)) {}
+      workflows_(std::make_shared<detail::WorkflowWorker>(client.core(), options)) {
+  // Local activities run the functions registered as activities. The lookup
+  // holds the core: a local activity may outlive this Worker object.
+  workflows_->SetActivityLookup(
+      [core = core_](const std::string& name) { return core->FindActivity(name); });
+}
 
 Worker::~Worker() { Shutdown(); }
 

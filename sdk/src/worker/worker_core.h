@@ -32,6 +32,12 @@ class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
   ~WorkerCore();
 
   void Register(const std::string& name, ActivityFunction function);
+  /// FindActivity returns the function registered as `name`, or nullptr.
+  /// Thread-safe once Start has run (registration ends there).
+  const ActivityFunction* FindActivity(const std::string& name) const {
+    auto it = activities_.find(name);
+    return it == activities_.end() ? nullptr : &it->second;
+  }
   /// Start starts the activity pollers (none when no activity is registered
   /// and `allow_no_activities`: a workflow-only worker). Call it on an object
   /// owned by a shared_ptr: activity threads keep it alive, since one that

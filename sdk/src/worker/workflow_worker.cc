@@ -105,11 +105,12 @@ void WorkflowWorker::Register(const std::string& name, WorkflowFunction function
 
 Status WorkflowWorker::ValidateOptions() const {
   if (options_.workflow_pollers < 1 || options_.sticky_workflow_pollers < 0 ||
-      options_.max_concurrent_workflow_tasks < 1 ||
+      options_.max_concurrent_workflow_tasks < 1 || options_.max_concurrent_local_activities < 1 ||
       options_.deadlock_detection_timeout.count() < 0) {
     return Error(ErrorCode::kInvalidArgument,
-                 "WorkerOptions: workflow_pollers and max_concurrent_workflow_tasks must be at "
-                 "least 1, sticky_workflow_pollers and deadlock_detection_timeout not negative");
+                 "WorkerOptions: workflow_pollers, max_concurrent_workflow_tasks and "
+                 "max_concurrent_local_activities must be at least 1, sticky_workflow_pollers "
+                 "and deadlock_detection_timeout not negative");
   }
   return OkStatus();
 }
@@ -118,6 +119,8 @@ void WorkflowWorker::Start() {
   std::lock_guard shutdown(shutdown_mutex_);
   if (started_ || workflows_.empty()) return;
   started_ = true;
+  local_activities_ = std::make_unique<LocalActivityExecutor>(
+      options_.max_concurrent_local_activities, activity_lookup_, &metrics_);
   for (int i = 0; i < options_.workflow_pollers; ++i)
     pollers_.emplace_back([this] { PollLoop(false); });
   for (int i = 0; i < options_.sticky_workflow_pollers; ++i)
@@ -136,6 +139,9 @@ void WorkflowWorker::Shutdown() {
   std::lock_guard shutdown(shutdown_mutex_);
   if (!started_) return;
   started_ = false;  // final: Start refuses to run again once stopping_ is set
+  // Tasks waiting for local activities complete now (with a new task forced),
+  // so their runs go on elsewhere; the activities are cancelled below.
+  shutting_down_.store(true);
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -162,6 +168,7 @@ void WorkflowWorker::Shutdown() {
     changed_.notify_all();
   }
   if (watchdog_.joinable()) watchdog_.join();
+  if (local_activities_) local_activities_->Shutdown(options_.shutdown_cancel_wait);
   // Tell the server this sticky queue is gone, so its runs' next tasks go to
   // the normal queue at once instead of after the sticky timeout.
   wfs::ShutdownWorkerRequest request;
@@ -541,6 +548,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     HandleLegacyQuery(task);
     return;
   }
+  const auto task_started = std::chrono::steady_clock::now();
   const std::string run_id = task.workflow_execution().run_id();
   std::shared_ptr<CachedRun> run = Lookup(run_id);
 
@@ -581,6 +589,7 @@ void WorkflowWorker::HandleTask(PollResponse task) {
       return;
     }
     run->instance = std::move(*created);
+    run->mailbox = std::make_shared<LocalActivityMailbox>();
   }
 
   WorkflowInstance& instance = *run->instance;
@@ -588,11 +597,13 @@ void WorkflowWorker::HandleTask(PollResponse task) {
   std::vector<temporal::api::protocol::v1::Message> messages;
   std::exception_ptr error;
   bool deadlocked = false;
+  bool force_new_task = false;
   {
     Watch watch(*this, task, instance);
     try {
       instance.AddProtocolMessages(task.messages());
       instance.ApplyEvents(history.events());
+      force_new_task = RunLocalActivities(*run, instance, task, task_started);
       commands = instance.TakeNewCommands();
       messages = instance.TakeNewMessages();
     } catch (...) {
@@ -657,6 +668,9 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     SetDuration(sticky->mutable_schedule_to_start_timeout(),
                 options_.sticky_schedule_to_start_timeout);
   }
+  // A local activity still runs: this completion only keeps the run alive,
+  // and the server schedules the next task at once.
+  if (force_new_task) request.set_force_create_new_workflow_task(true);
   request.mutable_sdk_metadata()->set_sdk_name(kSdkName);
   request.mutable_sdk_metadata()->set_sdk_version(kSdkVersion);
   for (std::uint32_t flag : instance.TakeNewSdkFlags())
@@ -713,6 +727,37 @@ void WorkflowWorker::HandleTask(PollResponse task) {
   if (instance.closed() || response->reset_history_event_id() != 0) {
     run->instance.reset();
     Evict(run_id);
+  }
+}
+
+bool WorkflowWorker::RunLocalActivities(CachedRun& run, WorkflowInstance& instance,
+                                        const PollResponse& task,
+                                        std::chrono::steady_clock::time_point task_started) {
+  const auto deadline = task_started + instance.workflow_task_timeout() * 4 / 5;
+  LocalActivityTarget target;
+  target.namespace_ = client_->namespace_();
+  target.task_queue = options_.task_queue;
+  target.workflow_id = task.workflow_execution().workflow_id();
+  target.run_id = task.workflow_execution().run_id();
+  target.workflow_type = task.workflow_type().name();
+  while (true) {
+    for (int seq : instance.TakeLocalActivityCancels())
+      local_activities_->Cancel(run.mailbox.get(), seq);
+    for (auto& request : instance.TakeLocalActivityRequests())
+      local_activities_->Start(run.mailbox, target, std::move(request));
+    if (instance.closed() || instance.running_local_activities() == 0) return false;
+    // Waits in slices, so a shutdown is noticed within one.
+    bool posted = false;
+    while (!posted) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline || shutting_down_.load()) return true;
+      posted = run.mailbox->WaitUntil(std::min(deadline, now + std::chrono::milliseconds(100)),
+                                      [this] { return shutting_down_.load(); });
+    }
+    while (auto outcome = run.mailbox->TakeOne()) {
+      if (instance.closed()) break;
+      instance.ResolveLocalActivity(std::move(*outcome));
+    }
   }
 }
 

@@ -24,6 +24,7 @@
 // the last of them to return destroys the worker.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <list>
@@ -38,6 +39,7 @@
 
 #include "client/client_core.h"
 #include "temporal/worker/worker_options.h"
+#include "worker/local_activity_executor.h"
 #include "worker/worker_metrics.h"
 #include "workflow/workflow_instance.h"
 
@@ -52,6 +54,11 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   ~WorkflowWorker();
 
   void Register(const std::string& name, WorkflowFunction function);
+  /// SetActivityLookup tells where local activities' functions are found (the
+  /// worker's registered activities). Call before Start.
+  void SetActivityLookup(LocalActivityExecutor::Lookup lookup) {
+    activity_lookup_ = std::move(lookup);
+  }
   bool empty() const { return workflows_.empty(); }
   /// ValidateOptions checks the workflow options (kInvalidArgument).
   Status ValidateOptions() const;
@@ -67,6 +74,9 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
  private:
   struct CachedRun {
     std::unique_ptr<workflow::detail::WorkflowInstance> instance;  // owned by the busy executor
+    /// mailbox receives the outcomes of the instance's local activities; a
+    /// new instance gets a new one (outcomes for a replaced one are dropped).
+    std::shared_ptr<LocalActivityMailbox> mailbox;
   };
   /// WatchedExecution is one workflow task whose code the watchdog watches.
   struct WatchedExecution {
@@ -85,6 +95,15 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   void Execute(PollResponse task);
   void WatchdogLoop();
   void HandleTask(PollResponse task);
+  /// RunLocalActivities starts the local activities the task's code asked
+  /// for and feeds their outcomes back, one at a time, until none is left or
+  /// 80% of the workflow task timeout since `task_started` has passed (or the
+  /// worker is shutting down): then it returns true, and the task completes
+  /// with force_create_new_workflow_task so the run's next task goes on
+  /// waiting. Throws what the instance throws.
+  bool RunLocalActivities(CachedRun& run, workflow::detail::WorkflowInstance& instance,
+                          const PollResponse& task,
+                          std::chrono::steady_clock::time_point task_started);
   void HandleLegacyQuery(PollResponse& task);
   void RespondQuery(temporal::api::workflowservice::v1::RespondQueryTaskCompletedRequest response);
   Result<std::unique_ptr<workflow::detail::WorkflowInstance>> NewInstance(const PollResponse& task);
@@ -108,7 +127,10 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   WorkerOptions options_;
   std::string sticky_queue_;
   WorkerMetrics metrics_;
-  std::map<std::string, WorkflowFunction> workflows_;  // written only before Start
+  std::map<std::string, WorkflowFunction> workflows_;        // written only before Start
+  LocalActivityExecutor::Lookup activity_lookup_;            // written only before Start
+  std::unique_ptr<LocalActivityExecutor> local_activities_;  // created by Start
+  std::atomic<bool> shutting_down_{false};  // executors stop waiting for local activities
   CallCanceller canceller_;
   std::vector<std::thread> pollers_;
   std::thread watchdog_;

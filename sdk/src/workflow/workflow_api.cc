@@ -34,6 +34,11 @@ void ScheduleActivity(const std::string& activity_type, const ActivityOptions& o
   Instance().StartActivity(activity_type, options, std::move(arguments), std::move(on_done));
 }
 
+void ScheduleLocalActivity(const std::string& activity_type, const LocalActivityOptions& options,
+                           std::vector<Payload> arguments, PayloadsCallback on_done) {
+  Instance().StartLocalActivity(activity_type, options, std::move(arguments), std::move(on_done));
+}
+
 void SetSignalHandlerPayloads(const std::string& name, SignalFunction handler) {
   Instance().SetSignalHandler(name, std::move(handler));
 }

@@ -133,6 +133,10 @@ class ReadOnlyScope {
 
 Runtime* Runtime::Current() { return current_runtime; }
 
+// For the instance's other translation units (local activities), which set
+// the thread's runtime around the workflow code they run.
+Runtime*& CurrentRuntimeSlot() { return current_runtime; }
+
 WorkflowInstance::WorkflowInstance(WorkflowFunction function, std::string namespace_,
                                    std::string workflow_id, std::string run_id,
                                    DataConverter converter)
@@ -210,6 +214,9 @@ Status WorkflowInstance::EncodeCommandPayloads(Command* command) const {
       for (auto& [key, payloads] : *attributes->mutable_details()) {
         if (Status encoded = converter_.EncodePayloads(&payloads); !encoded) return encoded;
       }
+      // A local activity's failure may carry details (and its message may be
+      // encoded by a failure converter): it goes through the codec too.
+      if (attributes->has_failure()) return converter_.EncodeFailure(attributes->mutable_failure());
       return OkStatus();
     }
     case enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
@@ -240,6 +247,15 @@ temporal::api::history::v1::MarkerRecordedEventAttributes WorkflowInstance::Deco
           UnexpectedFailure("marker " + attributes.marker_name() + " (event " +
                             std::to_string(event.event_id()) +
                             "): details do not decode: " + decoded.error().ToString())};
+    }
+  }
+  if (attributes.has_failure()) {
+    if (Status decoded = converter_.DecodeFailure(attributes.mutable_failure()); !decoded) {
+      throw WorkflowTaskError{
+          enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          UnexpectedFailure("marker " + attributes.marker_name() + " (event " +
+                            std::to_string(event.event_id()) +
+                            "): failure does not decode: " + decoded.error().ToString())};
     }
   }
   return attributes;
@@ -549,6 +565,7 @@ void WorkflowInstance::CollectUpcomingMarkers(
   // and patches read them while the task's code runs (as the Go SDK does).
   upcoming_markers_.clear();
   upcoming_updates_.clear();
+  upcoming_local_activity_markers_.clear();
   for (int j = from; j < events.size(); ++j) {
     const enums::EventType type = events[j].event_type();
     if (type == enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
@@ -566,6 +583,8 @@ void WorkflowInstance::CollectUpcomingMarkers(
     }
     if (type == enums::EVENT_TYPE_MARKER_RECORDED) {
       auto marker = DecodedMarker(events[j]);
+      if (marker.marker_name() == kLocalActivityMarkerName)
+        upcoming_local_activity_markers_.emplace_back(events[j].event_id(), marker);
       std::string identity = RecordedCommandMachine::MarkerIdentity(marker);
       upcoming_markers_[std::move(identity)] = std::move(marker);
     }
@@ -685,10 +704,21 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
     ready_.push_back({root_.handle(), root_scope_.get()});
   }
   RunUntilBlocked();
+  if (replaying_) {
+    ResolveReplayedLocalActivities();
+  } else {
+    GoLiveLocalActivities();
+  }
   upcoming_markers_.clear();
+  upcoming_local_activity_markers_.clear();
   RejectUnhandledUpdates();
+  FinishCodeRun(started.event_id());
+  ++batch_;
+}
+
+void WorkflowInstance::FinishCodeRun(std::int64_t event_id) {
   if (!nondeterminism_.empty()) {
-    throw NondeterminismError(started.event_id(), std::exchange(nondeterminism_, std::string()));
+    throw NondeterminismError(event_id, std::exchange(nondeterminism_, std::string()));
   }
   if (handler_error_) {
     std::exception_ptr error = std::exchange(handler_error_, nullptr);
@@ -699,7 +729,6 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
     }
   }
   if (root_done_ && completion_ == nullptr) IssueCompletion();
-  ++batch_;
 }
 
 std::optional<std::chrono::steady_clock::time_point> WorkflowInstance::code_running_since() const {

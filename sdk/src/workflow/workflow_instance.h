@@ -39,6 +39,7 @@
 #include "workflow/machines/command_machine.h"
 #include "workflow/machines/completion_machine.h"
 #include "workflow/machines/external_machines.h"
+#include "workflow/machines/local_activity_machine.h"
 #include "workflow/machines/marker_machine.h"
 #include "workflow/machines/timer_machine.h"
 #include "workflow/machines/update_machine.h"
@@ -56,7 +57,11 @@ struct WorkflowTaskError {
   temporal::api::failure::v1::Failure failure;
 };
 
-class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, public UpdateHost {
+class WorkflowInstance : public Runtime,
+                         public MachineHost,
+                         public ChildHost,
+                         public UpdateHost,
+                         public LocalActivityHost {
  public:
   WorkflowInstance(WorkflowFunction function, std::string namespace_, std::string workflow_id,
                    std::string run_id, DataConverter converter);
@@ -101,8 +106,11 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, p
   std::int64_t last_event_id() const { return last_event_id_; }
   bool closed() const { return completion_ != nullptr; }
   const WorkflowInfo& info() const { return info_; }
-  bool replaying() const { return replaying_; }
-  std::chrono::system_clock::time_point now() const { return now_; }
+  bool replaying() const override { return replaying_; }
+  std::chrono::system_clock::time_point now() const override { return now_; }
+  /// workflow_task_timeout is the run's workflow task timeout (10 s unless
+  /// the start or continue-as-new set another).
+  std::chrono::milliseconds workflow_task_timeout() const;
   /// code_running_since is when the workflow code running now (one
   /// RunUntilBlocked: every ready coroutine, until all are blocked) began, or
   /// nullopt when none runs. Thread-safe, unlike the rest of this class: the
@@ -124,6 +132,15 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, p
   // UpdateHost
   void AddProtocolCommand(Command command, Message message, CommandMachine* machine) override;
   void AddRejection(Message message) override;
+  // LocalActivityHost
+  int NextLocalActivitySeq() override { return next_local_activity_seq_++; }
+  void BeginScheduling(LocalActivityMachine* machine, LocalActivityRequest request,
+                       bool live) override;
+  void EndScheduling(int seq) override;
+  void CancelExecution(int seq) override;
+  void RecordLocalActivityMarker(const LocalActivityRequest& request,
+                                 const LocalActivityOutcome& outcome) override;
+  TimerMachine* StartBackoffTimer(std::chrono::milliseconds duration) override;
   bool RemoveUnsentCommand(CommandMachine* machine) override;
   const DataConverter& converter() const override { return converter_; }
   const std::string& task_queue() const override { return info_.task_queue; }
@@ -132,6 +149,22 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, p
   Future<void> StartTimer(std::chrono::milliseconds duration);
   void StartActivity(const std::string& activity_type, const ActivityOptions& options,
                      std::vector<Payload> arguments, PayloadsCallback on_done);
+
+  // Local activities (workflow_instance_local_activities.cc). The worker
+  // runs what TakeLocalActivityRequests returns and stops what
+  // TakeLocalActivityCancels names, then hands each outcome, one at a time,
+  // to ResolveLocalActivity, which runs the workflow code it wakes: the order
+  // the markers land in history is the order replay resolves them in.
+  void StartLocalActivity(const std::string& activity_type, const LocalActivityOptions& options,
+                          std::vector<Payload> arguments, PayloadsCallback on_done);
+  std::vector<LocalActivityRequest> TakeLocalActivityRequests();
+  std::vector<int> TakeLocalActivityCancels();
+  /// ResolveLocalActivity applies a live outcome (ignored when its scheduling
+  /// was abandoned). Throws as ApplyEvents does.
+  void ResolveLocalActivity(LocalActivityOutcome outcome);
+  /// running_local_activities counts the schedulings the worker runs for
+  /// this run and whose outcome the run still waits for.
+  int running_local_activities() const;
   void SetSignalHandler(const std::string& name, SignalFunction handler);
   void SetQueryHandler(const std::string& name, QueryFunction handler);
   void SetUpdateHandler(const std::string& name, UpdateFunction handler,
@@ -236,6 +269,15 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, p
   /// event records (replay).
   static UpdateRequest UpdateRequestFromHistory(const HistoryEvent& event);
   void IssueCompletion();
+  /// ResolveReplayedLocalActivities resolves, in history order, the local
+  /// activities whose markers the replayed task recorded, running the code
+  /// each one wakes before the next (as the live task did).
+  void ResolveReplayedLocalActivities();
+  /// GoLiveLocalActivities re-runs the schedulings replay found no marker for.
+  void GoLiveLocalActivities();
+  /// FinishCodeRun raises what the code run just ended left behind
+  /// (non-determinism, a handler failure) and issues the completion.
+  void FinishCodeRun(std::int64_t event_id);
   Status EncodeCommandPayloads(Command* command) const;
 
   WorkflowFunction function_;
@@ -256,6 +298,16 @@ class WorkflowInstance : public Runtime, public MachineHost, public ChildHost, p
   int next_timer_seq_ = 1;
   int next_activity_seq_ = 1;
   int next_side_effect_seq_ = 1;
+  int next_local_activity_seq_ = 1;
+  // Schedulings waiting for an outcome (live) or a marker (replay), by seq.
+  std::map<int, LocalActivityMachine*> local_activities_;
+  std::map<int, LocalActivityRequest> running_local_activities_;  // live ones, by seq
+  std::vector<LocalActivityRequest> local_activity_requests_;     // for the worker
+  std::vector<int> local_activity_cancels_;                       // for the worker
+  std::vector<std::unique_ptr<LocalActivityMachine>> local_activity_machines_;
+  // The local-activity markers the replayed task recorded, in history order.
+  std::vector<std::pair<std::int64_t, temporal::api::history::v1::MarkerRecordedEventAttributes>>
+      upcoming_local_activity_markers_;
   std::map<std::string, bool> patches_;
   std::map<std::string, temporal::api::history::v1::MarkerRecordedEventAttributes>
       upcoming_markers_;

@@ -49,7 +49,18 @@ wf::Task<std::string> UsesEveryKindOfPayload(std::string secret) {
   std::string child =
       co_await wf::ExecuteChildWorkflow<std::string>("EchoChild", child_options, secret);
   std::string echoed = co_await wf::ExecuteActivity<std::string>("Echo", Patient(), secret);
-  co_return child + "/" + echoed + "/" + from_side_effect + (patched ? "/patched" : "");
+  // Local activities: the result and the failure (its details) in their markers.
+  wf::LocalActivityOptions local;
+  local.start_to_close_timeout = std::chrono::seconds(10);
+  std::string local_echo = co_await wf::ExecuteLocalActivity<std::string>("Echo", local, secret);
+  std::string local_failure;
+  try {
+    co_await wf::ExecuteLocalActivity<std::string>("RefusesWithDetails", local, secret);
+  } catch (const wf::FailureError& error) {
+    local_failure = *error.failure().cause()->Details<std::string>();
+  }
+  co_return child + "/" + echoed + "/" + from_side_effect + (patched ? "/patched" : "") +
+      "/local " + local_echo + "/refused " + local_failure;
 }
 
 wf::Task<int> ContinuesOnce(int generation) {
@@ -126,6 +137,9 @@ class EngineCorrectnessTest : public ::testing::Test {
     worker_ = std::make_unique<temporal::Worker>(*client_, options);
     RegisterWorkflows(*worker_);
     worker_->RegisterActivity("Echo", [](std::string value) { return "echo " + value; });
+    worker_->RegisterActivity("RefusesWithDetails", [](std::string value) -> std::string {
+      throw temporal::ApplicationFailure("refused", "Refused", true).WithDetails(value);
+    });
     worker_->RegisterActivity("CompletesLater", [this](temporal::ActivityContext& context) {
       {
         std::lock_guard lock(mutex_);
@@ -207,7 +221,9 @@ TEST_F(EngineCorrectnessTest, EveryPayloadInTheRawHistoryIsEncryptedButSearchAtt
   auto handle = Start("UsesEveryKindOfPayload", "encrypted", {}, std::string("hunter2"));
   auto result = handle.GetResult<std::string>();
   ASSERT_TRUE(result.ok()) << result.error();
-  EXPECT_EQ(*result, "child got hunter2/echo hunter2/hunter2-side-effect/patched");
+  EXPECT_EQ(*result,
+            "child got hunter2/echo hunter2/hunter2-side-effect/patched/local echo hunter2/refused "
+            "hunter2");
   started_.emplace_back(handle.workflow_id() + "-child", "");
   for (const auto& [workflow_id, run_id] : started_) {
     auto history = client_->GetHandle(workflow_id, run_id).FetchHistory();

@@ -56,6 +56,9 @@ struct ActivityInfo {
   std::chrono::milliseconds heartbeat_timeout{0};
   std::chrono::milliseconds start_to_close_timeout{0};
   std::chrono::milliseconds schedule_to_close_timeout{0};
+  /// is_local tells a local activity (ExecuteLocalActivity): it runs in the
+  /// workflow's worker, has no task token, and its heartbeats go nowhere.
+  bool is_local = false;
 };
 
 /// CancellationReason says why an activity's cancellation token fired.

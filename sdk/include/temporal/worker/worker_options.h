@@ -44,6 +44,10 @@ struct WorkerOptions {
   /// asks the server for work, so a task is never received without room to
   /// run it. The tasks of one run are never executed concurrently.
   int max_concurrent_workflow_tasks = 100;
+  /// max_concurrent_local_activities bounds the local activities
+  /// (ExecuteLocalActivity) running at once in this worker; more wait for a
+  /// slot, within their schedule_to_start_timeout.
+  int max_concurrent_local_activities = 100;
   /// deadlock_detection_timeout is how long workflow code may run without
   /// yielding (between two suspension points, such as co_await of a timer or
   /// an activity) before the worker declares a potential deadlock, as the Go

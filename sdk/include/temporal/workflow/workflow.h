@@ -445,3 +445,5 @@ auto CancellationScope::RunOperation(F&& operation) -> decltype(operation()) {
 // Update handlers (SetUpdateHandler) live in their own header; it needs the
 // declarations above, so it comes last.
 #include "temporal/workflow/update.h"
+// Local activities (ExecuteLocalActivity) too.
+#include "temporal/workflow/local_activity.h"

@@ -440,23 +440,42 @@ TEST_F(ScheduleClientTest, UpdateReplacesTheSpecAndTheWorkflowArgs) {
 
 TEST_F(ScheduleClientTest, UpdateDoesNotOverwriteAChangeMadeSinceItsDescribe) {
   temporal::ScheduleHandle handle = Create(Options("conflict", "conflict"));
-  temporal::Status stale = handle.Update(
-      [&](const temporal::ScheduleDescription& current) -> std::optional<temporal::ScheduleUpdate> {
-        // Another client changes the schedule between our describe and our update.
-        temporal::Status concurrent = handle.Update([](const temporal::ScheduleDescription& latest)
-                                                        -> std::optional<temporal::ScheduleUpdate> {
+  // Right after its creation a schedule may be described before it has a
+  // conflict token (an empty one is not checked): first let it settle with a
+  // change of its own, seen applied.
+  ASSERT_TRUE(handle
+                  .Update([](const temporal::ScheduleDescription& latest)
+                              -> std::optional<temporal::ScheduleUpdate> {
+                    temporal::ScheduleUpdate update;
+                    update.schedule = latest.schedule;
+                    update.schedule.state.note = "settled";
+                    return update;
+                  })
+                  .ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    temporal::ScheduleDescription settled = Describe(handle);
+    return settled.schedule.state.note == "settled" && !settled.conflict_token.empty();
+  }));
+  temporal::Status stale = handle.Update([&](const temporal::ScheduleDescription& current)
+                                             -> std::optional<temporal::ScheduleUpdate> {
+    // Another client changes the schedule between our describe and our update.
+    temporal::Status concurrent = handle.Update(
+        [](const temporal::ScheduleDescription& latest) -> std::optional<temporal::ScheduleUpdate> {
           temporal::ScheduleUpdate update;
           update.schedule = latest.schedule;
           update.schedule.state.note = "concurrent";
           return update;
         });
-        EXPECT_TRUE(concurrent.ok()) << concurrent.error();
-        temporal::ScheduleUpdate update;
-        update.schedule = current.schedule;
-        update.schedule.spec.intervals = {{3h, 0ms}};
-        update.schedule.state.note = "stale";
-        return update;
-      });
+    EXPECT_TRUE(concurrent.ok()) << concurrent.error();
+    // The server applies updates asynchronously: the concurrent change
+    // is in place (and has a new token) before the stale one is sent.
+    EXPECT_TRUE(WaitUntil([&] { return Describe(handle).schedule.state.note == "concurrent"; }));
+    temporal::ScheduleUpdate update;
+    update.schedule = current.schedule;
+    update.schedule.spec.intervals = {{3h, 0ms}};
+    update.schedule.state.note = "stale";
+    return update;
+  });
   // Whether the server says so or drops the stale update silently depends on
   // its version; either way the concurrent change stands. A pause sent after
   // it is applied after it, so once the pause shows, so would the stale update.
@@ -468,7 +487,8 @@ TEST_F(ScheduleClientTest, UpdateDoesNotOverwriteAChangeMadeSinceItsDescribe) {
     return description.schedule.state.paused;
   }));
   ASSERT_EQ(description.schedule.spec.intervals.size(), 1u);
-  EXPECT_EQ(description.schedule.spec.intervals[0].every, 1h);
+  EXPECT_EQ(description.schedule.spec.intervals[0].every, 1h)
+      << "note " << description.schedule.state.note;
 }
 
 TEST_F(ScheduleClientTest, DeletedScheduleIsNotFound) {

@@ -20,7 +20,7 @@
 // that continued a cached run | | temporal_sticky_cache_miss | counter | task_queue | tasks that
 // replayed their run from history |
 //
-// worker_type is WorkflowWorker or ActivityWorker. failure_reason is one of
+// worker_type is WorkflowWorker, ActivityWorker or LocalActivityWorker. failure_reason is one of
 // NonDeterminismError, WorkflowError (a bug in workflow code or a task-level
 // failure), DeadlockDetected, GrpcMessageTooLarge, NotRegistered.
 #pragma once

@@ -12,11 +12,12 @@ CREATE TABLE users (
   disabled_at  timestamptz
 );
 
--- Platform-wide roles. A template's approval policy names the roles that
--- may decide on its requests.
+-- Roles. A template's approval policy names the roles that may decide on its
+-- requests (platform-admin, dba, cloud-approver, ...); the platform itself
+-- knows 'operator' (interventions) and 'admin' (lock breaks, users).
 CREATE TABLE user_roles (
   user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  role       text NOT NULL CHECK (role IN ('requester', 'authorizer', 'operator', 'admin')),
+  role       text NOT NULL CHECK (role ~ '^[a-z][a-z0-9-]{0,62}$'),
   granted_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, role)
 );

@@ -5,20 +5,20 @@
 // them in the Prometheus text format. The names and labels follow the
 // official SDKs, so dashboards built for them read these too:
 //
-// | Name | Kind | Labels | What |
-// |---|---|---|---|
-// | temporal_worker_task_slots_used | gauge | worker_type, task_queue | slots taken (running or
-// polling for a task) | | temporal_worker_task_slots_available | gauge | worker_type, task_queue |
-// slots free | | temporal_long_request_latency | duration | operation, task_queue | one long poll,
-// from call to answer | | temporal_workflow_task_schedule_to_start_latency | duration | task_queue,
-// workflow_type | task scheduled → picked up | | temporal_activity_schedule_to_start_latency |
-// duration | task_queue, activity_type | attempt scheduled → picked up | |
-// temporal_workflow_task_execution_failed | counter | task_queue, workflow_type, failure_reason |
-// workflow tasks answered as failed | | temporal_activity_execution_failed | counter | task_queue,
-// activity_type | activity attempts that failed | | temporal_sticky_cache_size | gauge | task_queue
-// | runs held in the workflow cache | | temporal_sticky_cache_hit | counter | task_queue | tasks
-// that continued a cached run | | temporal_sticky_cache_miss | counter | task_queue | tasks that
-// replayed their run from history |
+// clang-format off
+// | Name                                              | Kind     | Labels                                      | What |
+// |---------------------------------------------------|----------|---------------------------------------------|------|
+// | temporal_worker_task_slots_used                   | gauge    | worker_type, task_queue                     | slots taken (running or polling for a task) |
+// | temporal_worker_task_slots_available              | gauge    | worker_type, task_queue                     | slots free |
+// | temporal_long_request_latency                     | duration | operation, task_queue                       | one long poll, from call to answer |
+// | temporal_workflow_task_schedule_to_start_latency  | duration | task_queue, workflow_type                   | task scheduled → picked up |
+// | temporal_activity_schedule_to_start_latency       | duration | task_queue, activity_type                   | attempt scheduled → picked up |
+// | temporal_workflow_task_execution_failed           | counter  | task_queue, workflow_type, failure_reason   | workflow tasks answered as failed |
+// | temporal_activity_execution_failed                | counter  | task_queue, activity_type                   | activity attempts that failed |
+// | temporal_sticky_cache_size                        | gauge    | task_queue                                  | runs held in the workflow cache |
+// | temporal_sticky_cache_hit                         | counter  | task_queue                                  | tasks that continued a cached run |
+// | temporal_sticky_cache_miss                        | counter  | task_queue                                  | tasks that replayed their run from history |
+// clang-format on
 //
 // worker_type is WorkflowWorker, ActivityWorker or LocalActivityWorker. failure_reason is one of
 // NonDeterminismError, WorkflowError (a bug in workflow code or a task-level

@@ -338,6 +338,19 @@ void SetSignalHandler(const std::string& name, F handler) {
 /// Random, NewUuid, SideEffect, Patched, upserts, child workflows, signals to
 /// other workflows, Spawn, ...) fails the query with a clear error and leaves
 /// the run untouched.
+///
+/// Lifetime: a closed workflow can still be queried. The worker replays it to
+/// its end and then calls the handler, when the workflow function has returned
+/// and its local variables are destroyed. A handler must therefore own what it
+/// reads:
+///
+///   // BAD: `state` is a local; querying the closed run reads freed memory.
+///   State state;
+///   wf::SetQueryHandler("GetState", [&] { return state; });
+///
+///   // GOOD: the handler shares ownership of the state.
+///   auto state = std::make_shared<State>();
+///   wf::SetQueryHandler("GetState", [state] { return *state; });
 template <typename F>
 void SetQueryHandler(const std::string& name, F handler) {
   using Traits = temporal::detail::CallableTraits<F>;

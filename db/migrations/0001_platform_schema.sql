@@ -101,7 +101,7 @@ CREATE TABLE apply_progress (
   plan_hash    text NOT NULL CHECK (plan_hash ~ '^[0-9a-f]{64}$'),
   address      text NOT NULL,
   action       text NOT NULL,
-  status       text NOT NULL CHECK (status IN ('started', 'progress', 'complete', 'errored')),
+  status       text NOT NULL CHECK (status IN ('started', 'in-progress', 'complete', 'errored')),
   elapsed_ms   bigint NOT NULL DEFAULT 0 CHECK (elapsed_ms >= 0),
   done         integer NOT NULL CHECK (done >= 0),
   total        integer NOT NULL CHECK (total >= 0 AND done <= total),

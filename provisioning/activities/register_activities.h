@@ -1,0 +1,35 @@
+// provisioning/activities/register_activities.h: the provisioning activities
+// by the names the workflows call them.
+#pragma once
+
+#include "activities/activity_environment.h"
+#include "activities/platform_records.h"
+#include "activities/validate_request.h"
+#include "temporal/worker/worker.h"
+
+namespace provisio::activities {
+
+/// RegisterProvisioningActivities registers ValidateRequest and LookupTeam
+/// (run as local activities), RecordState, Notify and Audit. `environment`
+/// must outlive the worker.
+inline void RegisterProvisioningActivities(temporal::Worker& worker,
+                                           const ActivityEnvironment& environment) {
+  worker
+      .RegisterActivity("ValidateRequest",
+                        [&environment](model::ProvisionRequest request) {
+                          return ValidateRequest(environment, request);
+                        })
+      .RegisterActivity("LookupTeam",
+                        [&environment](std::string team, std::string requester) {
+                          return LookupTeam(environment, team, requester);
+                        })
+      .RegisterActivity(
+          "RecordState",
+          [&environment](model::RecordStateInput input) { RecordState(environment, input); })
+      .RegisterActivity(
+          "Notify", [&environment](model::NotifyInput input) { return Notify(environment, input); })
+      .RegisterActivity("Audit",
+                        [&environment](model::AuditInput input) { Audit(environment, input); });
+}
+
+}  // namespace provisio::activities

@@ -1,0 +1,107 @@
+#include "activities/validate_request.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "temporal/failure.h"
+
+namespace provisio::activities {
+namespace {
+
+[[noreturn]] void Invalid(const std::string& message) {
+  throw temporal::ApplicationFailure(message, "InvalidRequest", /*non_retryable=*/true);
+}
+
+// "90s", "2m", "1h": the durations template.yaml uses.
+std::int64_t Seconds(const std::string& text, const std::string& field) {
+  static const std::regex kDuration(R"(^(\d+)(s|m|h)$)");
+  std::smatch match;
+  if (!std::regex_match(text, match, kDuration))
+    Invalid(field + ": \"" + text + "\" is not like 90s, 2m or 1h");
+  const std::int64_t value = std::stoll(match[1].str());
+  return match[2] == "s" ? value : match[2] == "m" ? value * 60 : value * 3600;
+}
+
+}  // namespace
+
+model::ValidatedRequest ValidateRequest(const ActivityEnvironment& environment,
+                                        const model::ProvisionRequest& request) {
+  static const std::regex kTemplateName(R"(^[a-z0-9][a-z0-9_-]{0,62}$)");
+  static const std::regex kApplication(R"(^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$)");
+  static const std::regex kUser(R"(^[a-z0-9][a-z0-9._-]{0,62}$)");
+  if (!std::regex_match(request.template_name, kTemplateName))
+    Invalid("template: \"" + request.template_name + "\" is not a template name");
+  if (!std::regex_match(request.application, kApplication))
+    Invalid("application: \"" + request.application +
+            "\" must be 3 to 63 lowercase letters, digits or hyphens");
+  if (!std::regex_match(request.requester, kUser))
+    Invalid("requester: \"" + request.requester + "\" is not a user id");
+  const auto file = environment.templates_dir / request.template_name / "template.yaml";
+  if (!std::filesystem::exists(file))
+    Invalid("template: there is no template \"" + request.template_name + "\" in the catalogue");
+  YAML::Node spec;
+  try {
+    spec = YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& error) {
+    // The catalogue is broken, not the request: retryable once it is fixed.
+    throw std::runtime_error("template " + request.template_name +
+                             ": template.yaml does not parse: " + error.what());
+  }
+
+  const YAML::Node declared = spec["parameters"];
+  for (const auto& [name, value] : request.parameters) {
+    if (name.rfind("provisio_", 0) == 0)
+      Invalid("parameters." + name + ": set by the platform, not by a request");
+    if (!declared || !declared[name])
+      Invalid("parameters." + name + ": template \"" + request.template_name +
+              "\" has no such parameter");
+    if (!value.is_string() && !value.is_number() && !value.is_boolean())
+      Invalid("parameters." + name + ": must be a string, a number or a boolean");
+  }
+
+  model::ValidatedRequest validated;
+  validated.stack = request.application;
+  const YAML::Node approval = spec["approval"];
+  if (!approval || !approval["roles"] || approval["roles"].size() == 0)
+    throw std::runtime_error("template " + request.template_name + " has no approval policy");
+  for (const auto& role : approval["roles"])
+    validated.policy.roles.push_back(role.as<std::string>());
+  validated.policy.count = approval["count"] ? approval["count"].as<int>() : 1;
+  validated.policy.self_approval =
+      approval["self_approval"] ? approval["self_approval"].as<bool>() : false;
+  if (approval["timeout"])
+    validated.authorization_timeout_seconds =
+        Seconds(approval["timeout"].as<std::string>(), "template approval.timeout");
+
+  if (request.approval) {
+    // Narrowing only: fewer roles, more approvals, never self-approval where
+    // the template forbids it.
+    const model::ApprovalPolicy& narrower = *request.approval;
+    if (narrower.roles.empty()) Invalid("approval.roles: name at least one role");
+    for (const std::string& role : narrower.roles) {
+      if (std::find(validated.policy.roles.begin(), validated.policy.roles.end(), role) ==
+          validated.policy.roles.end())
+        Invalid("approval.roles: \"" + role + "\" is not one of the template's roles");
+    }
+    if (narrower.count < validated.policy.count)
+      Invalid("approval.count: " + std::to_string(narrower.count) +
+              " is fewer than the template's " + std::to_string(validated.policy.count));
+    if (narrower.self_approval && !validated.policy.self_approval)
+      Invalid("approval.selfApproval: the template does not allow it");
+    validated.policy = narrower;
+  }
+  if (request.authorization_timeout_seconds) {
+    const std::int64_t seconds = *request.authorization_timeout_seconds;
+    if (seconds < 1 || seconds > 7 * 24 * 3600)
+      Invalid("authorizationTimeoutSeconds: must be between 1 and 604800");
+    validated.authorization_timeout_seconds = seconds;
+  }
+  if (spec["stateful"])
+    for (const auto& address : spec["stateful"])
+      validated.stateful.push_back(address.as<std::string>());
+  return validated;
+}
+
+}  // namespace provisio::activities

@@ -1,0 +1,289 @@
+// provisioning/model/provision_request.h: what a request for resources says,
+// what the runner answers about plans, and what a request's state shows.
+// Every struct's JSON names are declared once (TEMPORAL_JSON_STRUCT) and
+// decoded strictly; the names match the API's and the runner's (camelCase).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "temporal/converter/json_struct.h"
+
+namespace provisio::model {
+
+/// ApprovalPolicy says who may decide on a request: `count` approvals from
+/// distinct people holding one of `roles`; never the requester unless
+/// `self_approval`. A template sets it; a request may narrow it (fewer roles,
+/// more approvals), never widen it.
+struct ApprovalPolicy {
+  std::vector<std::string> roles;
+  std::int32_t count = 1;
+  bool self_approval = false;
+};
+TEMPORAL_JSON_STRUCT(ApprovalPolicy, (roles, "roles"), (count, "count"),
+                     (self_approval, "selfApproval"))
+
+/// ProvisionRequest is ProvisionApplication's input. The workflow id is the
+/// application id.
+struct ProvisionRequest {
+  std::string requester;
+  std::string team;
+  std::string application;
+  std::string template_name;
+  /// parameters are the template's variables the requester sets.
+  std::map<std::string, nlohmann::json> parameters;
+  /// approval narrows the template's policy (optional).
+  std::optional<ApprovalPolicy> approval;
+  /// authorization_timeout_seconds overrides the wait for decisions
+  /// (default: the template's, else 120 s).
+  std::optional<std::int64_t> authorization_timeout_seconds;
+};
+TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
+                     (application, "application"), (template_name, "template"),
+                     (parameters, "parameters"), (approval, "approval"),
+                     (authorization_timeout_seconds, "authorizationTimeoutSeconds"))
+
+/// ValidatedRequest is what request validation (a local activity) found:
+/// the policy in force and the template's facts the workflow needs.
+struct ValidatedRequest {
+  ApprovalPolicy policy;
+  std::int64_t authorization_timeout_seconds = 120;
+  /// stateful lists the resource addresses whose delete or replace needs an
+  /// explicit confirmation.
+  std::vector<std::string> stateful;
+  /// stack is the stack's name: the application's.
+  std::string stack;
+};
+TEMPORAL_JSON_STRUCT(ValidatedRequest, (policy, "policy"),
+                     (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
+                     (stateful, "stateful"), (stack, "stack"))
+
+/// Team is a team and its members (from the platform database).
+struct Team {
+  std::string id;
+  std::string name;
+  std::vector<std::string> members;
+};
+TEMPORAL_JSON_STRUCT(Team, (id, "id"), (name, "name"), (members, "members"))
+
+// --- The runner's (workers/opentofu) contract ---------------------------
+
+/// StackInputs is what the runner plans: the stack, its template, the
+/// parameters and the authorizer's choices.
+struct StackInputs {
+  std::string stack;
+  std::string template_name;
+  std::map<std::string, nlohmann::json> parameters;
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+  std::optional<bool> destroy;
+};
+TEMPORAL_JSON_STRUCT(StackInputs, (stack, "stack"), (template_name, "template"),
+                     (parameters, "parameters"), (region, "region"), (profile, "profile"),
+                     (destroy, "destroy"))
+
+/// AttributeChange is one attribute a planned change touches; sensitive
+/// values arrive masked.
+struct AttributeChange {
+  std::string name;
+  std::optional<nlohmann::json> before;
+  std::optional<nlohmann::json> after;
+  bool sensitive = false;
+};
+TEMPORAL_JSON_STRUCT(AttributeChange, (name, "name"), (before, "before"), (after, "after"),
+                     (sensitive, "sensitive"))
+
+/// ResourceChange is what a plan does to one resource instance.
+struct ResourceChange {
+  std::string address;
+  std::vector<std::string> actions;
+  std::vector<AttributeChange> changed;
+};
+TEMPORAL_JSON_STRUCT(ResourceChange, (address, "address"), (actions, "actions"),
+                     (changed, "changed"))
+
+/// Plan is a stored plan, named by the SHA-256 of its file.
+struct Plan {
+  std::string hash;
+  std::string stack;
+  std::string template_name;
+  std::string template_hash;
+  std::vector<ResourceChange> summary;
+  std::string plan_text;
+  bool has_changes = false;
+  std::string run_id;
+};
+TEMPORAL_JSON_STRUCT(Plan, (hash, "hash"), (stack, "stack"), (template_name, "template"),
+                     (template_hash, "templateHash"), (summary, "summary"), (plan_text, "planText"),
+                     (has_changes, "hasChanges"), (run_id, "runId"))
+
+/// ApplyInput names the approved plan.
+struct ApplyInput {
+  std::string hash;
+};
+TEMPORAL_JSON_STRUCT(ApplyInput, (hash, "hash"))
+
+/// AppliedResource is one resource change an apply completed.
+struct AppliedResource {
+  std::string address;
+  std::string action;
+};
+TEMPORAL_JSON_STRUCT(AppliedResource, (address, "address"), (action, "action"))
+
+/// ApplyResult is what an apply did.
+struct ApplyResult {
+  std::string hash;
+  std::string stack;
+  std::vector<AppliedResource> applied;
+  bool already_applied = false;
+  std::string run_id;
+};
+TEMPORAL_JSON_STRUCT(ApplyResult, (hash, "hash"), (stack, "stack"), (applied, "applied"),
+                     (already_applied, "alreadyApplied"), (run_id, "runId"))
+
+/// OutputsInput names the stack whose outputs to read.
+struct OutputsInput {
+  std::string stack;
+  std::string template_name;
+};
+TEMPORAL_JSON_STRUCT(OutputsInput, (stack, "stack"), (template_name, "template"))
+
+/// OutputValue is a plain output, or a sensitive one only as sealed text
+/// (codec-ts sealText under the codec key: never plaintext in history).
+struct OutputValue {
+  bool sensitive = false;
+  std::optional<nlohmann::json> value;
+  std::optional<std::string> sealed;
+};
+TEMPORAL_JSON_STRUCT(OutputValue, (sensitive, "sensitive"), (value, "value"), (sealed, "sealed"))
+
+struct OutputsResult {
+  std::map<std::string, OutputValue> outputs;
+  std::string run_id;
+};
+TEMPORAL_JSON_STRUCT(OutputsResult, (outputs, "outputs"), (run_id, "runId"))
+
+// --- Decisions and state -------------------------------------------------
+
+/// SignedDecision is an authorizer's decision as the API signed it
+/// (approval/approval_signature.h): who, on which run and plan, until when.
+struct SignedDecision {
+  std::string workflow_id;
+  std::string user;
+  /// roles are the user's roles when the API signed (the workflow cannot
+  /// read the database in a validator).
+  std::vector<std::string> roles;
+  /// decision is "approve" or "reject".
+  std::string decision;
+  std::string plan_hash;
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+  std::optional<std::string> reason;
+  /// confirm_stateful_changes must be true to approve a plan that deletes or
+  /// replaces a stateful resource (a database, a bucket with objects).
+  std::optional<bool> confirm_stateful_changes;
+  /// expires_at_unix bounds the signature's life (seconds since the epoch).
+  std::int64_t expires_at_unix = 0;
+  /// signature is the hex HMAC-SHA256 of the canonical form, with the key the
+  /// API and the worker share.
+  std::string signature;
+};
+TEMPORAL_JSON_STRUCT(SignedDecision, (workflow_id, "workflowId"), (user, "user"), (roles, "roles"),
+                     (decision, "decision"), (plan_hash, "planHash"), (region, "region"),
+                     (profile, "profile"), (reason, "reason"),
+                     (confirm_stateful_changes, "confirmStatefulChanges"),
+                     (expires_at_unix, "expiresAtUnix"), (signature, "signature"))
+
+/// PlanChoice is PreviewPlan's input: the authorizer's region and profile.
+struct PlanChoice {
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+};
+TEMPORAL_JSON_STRUCT(PlanChoice, (region, "region"), (profile, "profile"))
+
+/// Approval is one recorded decision.
+struct Approval {
+  std::string user;
+  std::string decision;
+  std::string plan_hash;
+  std::optional<std::string> reason;
+  std::string decided_at;  // RFC 3339, workflow time
+};
+TEMPORAL_JSON_STRUCT(Approval, (user, "user"), (decision, "decision"), (plan_hash, "planHash"),
+                     (reason, "reason"), (decided_at, "decidedAt"))
+
+/// RequestState is GetState's answer, and what request_states records.
+struct RequestState {
+  std::string status;
+  std::int64_t version = 0;
+  std::string application_id;
+  std::string requester;
+  std::string team;
+  std::string template_name;
+  std::optional<std::string> plan_hash;
+  std::vector<ResourceChange> plan_summary;
+  std::optional<ApprovalPolicy> policy;
+  std::vector<Approval> approvals;
+  /// outputs: plain values; sensitive ones as "(sensitive)".
+  std::map<std::string, nlohmann::json> outputs;
+  std::optional<std::string> error;
+};
+TEMPORAL_JSON_STRUCT(RequestState, (status, "status"), (version, "version"),
+                     (application_id, "applicationId"), (requester, "requester"), (team, "team"),
+                     (template_name, "template"), (plan_hash, "planHash"),
+                     (plan_summary, "planSummary"), (policy, "policy"), (approvals, "approvals"),
+                     (outputs, "outputs"), (error, "error"))
+
+/// ProvisionResult is a provisioned request's result: the stack and its
+/// outputs (sensitive ones sealed).
+struct ProvisionResult {
+  std::string stack;
+  std::string plan_hash;
+  std::map<std::string, OutputValue> outputs;
+};
+TEMPORAL_JSON_STRUCT(ProvisionResult, (stack, "stack"), (plan_hash, "planHash"),
+                     (outputs, "outputs"))
+
+/// RecordStateInput is what the RecordState activity writes.
+struct RecordStateInput {
+  std::string workflow_id;
+  RequestState state;
+};
+TEMPORAL_JSON_STRUCT(RecordStateInput, (workflow_id, "workflowId"), (state, "state"))
+
+/// NotifyInput asks for inbox rows (and the webhook) for `users`.
+struct NotifyInput {
+  std::string notification_id;  // "<workflow id>/<purpose>": idempotent per user
+  std::vector<std::string> roles;
+  std::vector<std::string> exclude_users;
+  std::string kind;
+  std::string workflow_id;
+  std::string subject;
+  nlohmann::json body;
+};
+TEMPORAL_JSON_STRUCT(NotifyInput, (notification_id, "notificationId"), (roles, "roles"),
+                     (exclude_users, "excludeUsers"), (kind, "kind"), (workflow_id, "workflowId"),
+                     (subject, "subject"), (body, "body"))
+
+/// AuditInput is one audit event (event id: workflow id and history length).
+struct AuditInput {
+  std::string event_id;
+  std::string occurred_at;  // RFC 3339
+  std::string actor;
+  std::string action;
+  std::string workflow_id;
+  std::optional<std::string> stack;
+  std::optional<std::string> plan_hash;
+  std::optional<std::string> reason;
+  nlohmann::json details;
+};
+TEMPORAL_JSON_STRUCT(AuditInput, (event_id, "eventId"), (occurred_at, "occurredAt"),
+                     (actor, "actor"), (action, "action"), (workflow_id, "workflowId"),
+                     (stack, "stack"), (plan_hash, "planHash"), (reason, "reason"),
+                     (details, "details"))
+
+}  // namespace provisio::model

@@ -1,0 +1,385 @@
+// ProvisionApplication end to end: the real dev server, a real PostgreSQL
+// (the platform database, migrated by the test as the worker would), the
+// OpenTofu runner (workers/opentofu, started by scripts/test on
+// "iac-opentofu") with our tofu, and the local-site template. The workflow
+// and its activities run in this process, on a task queue of the test's own.
+// Decisions are signed as the API signs them (approval/approval_signature.h).
+#include "workflows/provision_application.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "activities/register_activities.h"
+#include "approval/approval_signature.h"
+#include "database/migrations.h"
+#include "temporal/client/client.h"
+#include "temporal/converter/aes_gcm_codec.h"
+#include "temporal/worker/replayer.h"
+#include "temporal/worker/worker.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using provisio::database::Connection;
+using provisio::model::ProvisionRequest;
+using provisio::model::RequestState;
+using provisio::model::SignedDecision;
+namespace enums = temporal::api::enums::v1;
+namespace fs = std::filesystem;
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string Random(std::size_t digits) {
+  static std::mt19937_64 random{std::random_device{}()};
+  std::string out;
+  while (out.size() < digits) out += "0123456789abcdef"[random() % 16];
+  return out;
+}
+
+std::string ConnInfo(const std::string& database) {
+  return "host=" + Env("PROVISIO_TEST_PG_HOST") + " port=" + Env("PROVISIO_TEST_PG_PORT") +
+         " user=" + Env("PROVISIO_TEST_PG_USER") + " password=" + Env("PROVISIO_TEST_PG_PASSWORD") +
+         " dbname=" + database + " connect_timeout=10";
+}
+
+temporal::DataConverter Converter() {
+  temporal::DataConverter converter;
+  auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
+  EXPECT_TRUE(key.ok()) << key.error();
+  auto codec = temporal::AesGcmCodec::Create(Env("PROVISIO_CODEC_KEY_ID"), *key);
+  EXPECT_TRUE(codec.ok()) << codec.error();
+  converter.AddCodec(*codec);
+  return converter;
+}
+
+class ProvisionApplicationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // One platform database for the suite, migrated and seeded.
+    database_ = "provisio_e2e_" + Random(8);
+    auto admin = Connection::Open(ConnInfo("postgres"));
+    ASSERT_TRUE(admin.ok()) << admin.error();
+    ASSERT_TRUE(admin->Exec("CREATE DATABASE " + database_).ok());
+    auto db = Connection::Open(ConnInfo(database_));
+    ASSERT_TRUE(db.ok()) << db.error();
+    auto migrations =
+        provisio::database::LoadMigrations(fs::path(PROVISIO_SOURCE_DIR) / "db" / "migrations");
+    ASSERT_TRUE(migrations.ok()) << migrations.error();
+    ASSERT_TRUE(provisio::database::ApplyMigrations(*db, *migrations).ok());
+    ASSERT_TRUE(db->Exec(R"sql(
+      INSERT INTO users (id, display_name, email) VALUES
+        ('alice', 'Alice', 'alice@example.test'), ('bob', 'Bob', 'bob@example.test'),
+        ('carol', 'Carol', 'carol@example.test'), ('dave', 'Dave', 'dave@example.test');
+      INSERT INTO user_roles (user_id, role) VALUES
+        ('bob', 'platform-admin'), ('carol', 'platform-admin'), ('alice', 'platform-admin');
+      INSERT INTO teams (id, name) VALUES ('payments', 'Payments');
+      INSERT INTO team_members (team_id, user_id) VALUES ('payments', 'alice'), ('payments', 'dave');
+    )sql")
+                    .ok());
+  }
+  static void TearDownTestSuite() {
+    auto admin = Connection::Open(ConnInfo("postgres"));
+    if (admin.ok()) (void)admin->Exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+  }
+
+  void SetUp() override {
+    if (Env("TEMPORAL_ADDRESS").empty() || Env("PROVISIO_TEST_PG_PORT").empty() ||
+        Env("PROVISIO_RUNNER_READY").empty()) {
+      GTEST_FAIL() << "run with scripts/test: it starts the dev server, PostgreSQL and the "
+                      "OpenTofu runner (TEMPORAL_ADDRESS, PROVISIO_TEST_PG_*, "
+                      "PROVISIO_RUNNER_READY)";
+    }
+    temporal::ClientOptions options;
+    options.target_host = Env("TEMPORAL_ADDRESS");
+    options.data_converter = Converter();
+    auto client = temporal::Client::Connect(options);
+    ASSERT_TRUE(client.ok()) << client.error();
+    client_ = std::make_unique<temporal::Client>(std::move(*client));
+    settings_.approval_key = "test-approval-key-" + Random(16);
+    environment_.conninfo = ConnInfo(database_);
+    environment_.templates_dir = fs::path(PROVISIO_SOURCE_DIR) / "templates";
+    task_queue_ = "provisio-test-" + Random(8);
+    temporal::WorkerOptions worker_options;
+    worker_options.task_queue = task_queue_;
+    worker_ = std::make_unique<temporal::Worker>(*client_, worker_options);
+    provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
+    provisio::activities::RegisterProvisioningActivities(*worker_, environment_);
+    ASSERT_TRUE(worker_->Start().ok());
+  }
+
+  void TearDown() override {
+    worker_->Shutdown();
+    worker_.reset();
+    // Every history replays (the validators do not run on replay).
+    temporal::Replayer replayer;
+    replayer.SetDataConverter(Converter());
+    provisio::workflows::RegisterProvisioningWorkflows(replayer, settings_);
+    for (const std::string& id : started_) {
+      auto json = client_->GetHandle(id).FetchHistoryJson();
+      ASSERT_TRUE(json.ok()) << json.error();
+      auto history = temporal::Replayer::LoadHistoryJson(*json);
+      ASSERT_TRUE(history.ok()) << history.error();
+      auto replayed = replayer.ReplayHistory(*history, id);
+      EXPECT_TRUE(replayed.ok()) << id << ": " << replayed.error();
+    }
+  }
+
+  ProvisionRequest SiteRequest(const std::string& application) {
+    ProvisionRequest request;
+    request.requester = "alice";
+    request.team = "payments";
+    request.application = application;
+    request.template_name = "local-site";
+    request.parameters = {{"site_name", application}, {"greeting", "Hello, payments"}};
+    return request;
+  }
+
+  temporal::WorkflowHandle Start(const ProvisionRequest& request) {
+    temporal::StartWorkflowOptions options;
+    options.id = request.application;
+    options.task_queue = task_queue_;
+    auto handle = client_->StartWorkflow("ProvisionApplication", options, request);
+    EXPECT_TRUE(handle.ok()) << handle.error();
+    started_.push_back(request.application);
+    return std::move(*handle);
+  }
+
+  RequestState WaitForStatus(const temporal::WorkflowHandle& handle, const std::string& status) {
+    RequestState state;
+    for (int i = 0; i < 600; ++i) {
+      auto answer = handle.Query<RequestState>("GetState");
+      if (answer.ok()) {
+        state = *answer;
+        if (state.status == status) return state;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "status stayed " << state.status << ", never " << status;
+    return state;
+  }
+
+  SignedDecision Decision(const std::string& workflow_id, const std::string& user,
+                          const std::string& decision, const std::string& plan_hash) {
+    SignedDecision signed_decision;
+    signed_decision.workflow_id = workflow_id;
+    signed_decision.user = user;
+    signed_decision.roles = {"platform-admin"};
+    signed_decision.decision = decision;
+    signed_decision.plan_hash = plan_hash;
+    signed_decision.reason = decision == "approve" ? "looks right" : "not this quarter";
+    signed_decision.expires_at_unix =
+        std::chrono::duration_cast<std::chrono::seconds>(
+            (std::chrono::system_clock::now() + 5min).time_since_epoch())
+            .count();
+    provisio::approval::Sign(signed_decision, settings_.approval_key);
+    return signed_decision;
+  }
+
+  std::vector<std::string> Column(const std::string& sql,
+                                  const std::vector<std::optional<std::string>>& parameters) {
+    auto db = Connection::Open(ConnInfo(database_));
+    EXPECT_TRUE(db.ok()) << db.error();
+    auto rows = db->Query(sql, parameters);
+    EXPECT_TRUE(rows.ok()) << rows.error();
+    std::vector<std::string> values;
+    if (rows.ok())
+      for (const auto& row : *rows) values.push_back(row[0].value_or("NULL"));
+    return values;
+  }
+
+  int UpdatesAccepted(const temporal::WorkflowHandle& handle) {
+    auto history = handle.FetchHistory();
+    EXPECT_TRUE(history.ok()) << history.error();
+    int accepted = 0;
+    for (const auto& event : history->events())
+      if (event.event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) ++accepted;
+    return accepted;
+  }
+
+  static inline std::string database_;
+  provisio::workflows::ProvisionSettings settings_;
+  provisio::activities::ActivityEnvironment environment_;
+  std::unique_ptr<temporal::Client> client_;
+  std::unique_ptr<temporal::Worker> worker_;
+  std::string task_queue_;
+  std::vector<std::string> started_;
+};
+
+TEST_F(ProvisionApplicationTest, AnApprovedRequestIsProvisionedAndEveryStepRecorded) {
+  const std::string application = "site-" + Random(8);
+  auto handle = Start(SiteRequest(application));
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  ASSERT_TRUE(waiting.plan_hash.has_value());
+  ASSERT_FALSE(waiting.plan_summary.empty());
+  // The authorizers were notified; the requester was not, though she holds the role.
+  EXPECT_EQ(Column("SELECT user_id FROM notifications WHERE workflow_id = $1 ORDER BY user_id",
+                   {application}),
+            (std::vector<std::string>{"bob", "carol"}));
+  auto recorded = handle.Update<std::string>(
+      "Authorize", Decision(application, "bob", "approve", *waiting.plan_hash));
+  ASSERT_TRUE(recorded.ok()) << recorded.error();
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(result->stack, application);
+  EXPECT_EQ(result->plan_hash, *waiting.plan_hash);
+  // The site exists where local-site puts it: <root>/<stack>/<site name>.
+  const fs::path index =
+      fs::path(Env("PROVISIO_LOCAL_ROOT")) / application / application / "index.html";
+  ASSERT_TRUE(fs::exists(index)) << index;
+  std::ifstream file(index);
+  std::string html((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("Hello, payments"), std::string::npos);
+  auto state = handle.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->status, "PROVISIONED");
+  ASSERT_EQ(state->approvals.size(), 1u);
+  EXPECT_EQ(state->approvals[0].user, "bob");
+  // Every version is in the database, in order.
+  EXPECT_EQ(Column("SELECT status FROM request_states WHERE workflow_id = $1 ORDER BY version",
+                   {application}),
+            (std::vector<std::string>{"VALIDATING", "PLANNING", "AWAITING_AUTHORIZATION",
+                                      "PROVISIONING", "PROVISIONED"}));
+  EXPECT_EQ(Column("SELECT actor || ':' || action FROM audit_events WHERE workflow_id = $1 "
+                   "ORDER BY occurred_at, recorded_at",
+                   {application}),
+            (std::vector<std::string>{"alice:request", "bob:approve"}));
+  EXPECT_EQ(Column("SELECT plan_hash FROM audit_events WHERE workflow_id = $1 AND action = "
+                   "'approve'",
+                   {application}),
+            (std::vector<std::string>{*waiting.plan_hash}));
+}
+
+TEST_F(ProvisionApplicationTest, ARejectedRequestFailsApplicationNotApproved) {
+  const std::string application = "site-" + Random(8);
+  auto handle = Start(SiteRequest(application));
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  ASSERT_TRUE(handle
+                  .Update<std::string>("Authorize",
+                                       Decision(application, "carol", "reject", *waiting.plan_hash))
+                  .ok());
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(result.ok());
+  ASSERT_NE(result.error().failure(), nullptr) << result.error();
+  EXPECT_EQ(result.error().failure()->application_type(), "ApplicationNotApproved");
+  auto state = handle.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->status, "REJECTED");
+  EXPECT_EQ(state->error.value_or(""), "not this quarter");
+  EXPECT_FALSE(fs::exists(fs::path(Env("PROVISIO_LOCAL_ROOT")) / application));
+}
+
+TEST_F(ProvisionApplicationTest, NoDecisionInTimeFailsAuthorizationTimedOut) {
+  const std::string application = "site-" + Random(8);
+  ProvisionRequest request = SiteRequest(application);
+  request.authorization_timeout_seconds = 2;
+  auto handle = Start(request);
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(result.ok());
+  ASSERT_NE(result.error().failure(), nullptr) << result.error();
+  EXPECT_EQ(result.error().failure()->application_type(), "AuthorizationTimedOut");
+  EXPECT_EQ(Column("SELECT status FROM request_states WHERE workflow_id = $1 ORDER BY version "
+                   "DESC LIMIT 1",
+                   {application}),
+            (std::vector<std::string>{"AUTHORIZATION_TIMED_OUT"}));
+}
+
+TEST_F(ProvisionApplicationTest, RefusedDecisionsLeaveNoTraceAndASignedOneStillWorks) {
+  const std::string application = "site-" + Random(8);
+  auto handle = Start(SiteRequest(application));
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  const std::string hash = *waiting.plan_hash;
+  const auto refused = [&](SignedDecision decision, const std::string& expected) {
+    auto answer = handle.Update<std::string>("Authorize", decision);
+    ASSERT_FALSE(answer.ok()) << "accepted: " << expected;
+    ASSERT_NE(answer.error().failure(), nullptr) << answer.error();
+    EXPECT_NE(answer.error().failure()->message().find(expected), std::string::npos)
+        << answer.error().failure()->message();
+  };
+  refused(Decision(application, "alice", "approve", hash), "alice requested this");
+  SignedDecision no_role = Decision(application, "dave", "approve", hash);
+  no_role.roles = {"developer"};
+  provisio::approval::Sign(no_role, settings_.approval_key);
+  refused(no_role, "dave holds none of the roles");
+  SignedDecision forged = Decision(application, "bob", "approve", hash);
+  provisio::approval::Sign(forged, "a key the platform never had");
+  refused(forged, "not signed by the platform");
+  SignedDecision claimed = Decision(application, "bob", "approve", hash);
+  claimed.user = "carol";  // the signature was for bob
+  refused(claimed, "not signed by the platform");
+  refused(Decision(application, "bob", "approve", std::string(64, '0')), "is not the current plan");
+  SignedDecision expired = Decision(application, "bob", "approve", hash);
+  expired.expires_at_unix = 1;
+  provisio::approval::Sign(expired, settings_.approval_key);
+  refused(expired, "has expired");
+  refused(Decision("someone-else", "bob", "approve", hash), "signed for request someone-else");
+  EXPECT_EQ(UpdatesAccepted(handle), 0) << "a refused decision reached history";
+  EXPECT_TRUE(
+      handle.Update<std::string>("Authorize", Decision(application, "bob", "approve", hash)).ok());
+  EXPECT_TRUE(handle.GetResult<provisio::model::ProvisionResult>().ok());
+  EXPECT_EQ(UpdatesAccepted(handle), 1);
+}
+
+TEST_F(ProvisionApplicationTest, TheTemporalCliCannotClaimAnAuthorizersIdentity) {
+  const std::string cli = Env("TEMPORAL_CLI");
+  ASSERT_FALSE(cli.empty()) << "TEMPORAL_CLI is not set (scripts/test sets it)";
+  const std::string application = "site-" + Random(8);
+  auto handle = Start(SiteRequest(application));
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  // What anyone with the CLI could send: a real authorizer's name, the real
+  // plan hash, no platform signature. The client has no codec: the payload is
+  // plain JSON, which the worker reads.
+  const std::string input =
+      nlohmann::json{{"workflowId", application},        {"user", "bob"},
+                     {"roles", {"platform-admin"}},      {"decision", "approve"},
+                     {"planHash", *waiting.plan_hash},   {"expiresAtUnix", 4102444800},
+                     {"signature", std::string(64, 'f')}}
+          .dump();
+  const fs::path out = fs::temp_directory_path() / (application + ".cli");
+  const std::string command =
+      cli + " workflow update execute --address " + Env("TEMPORAL_ADDRESS") + " --workflow-id " +
+      application + " --name Authorize --input '" + input + "' >" + out.string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  std::ifstream file(out);
+  std::string said((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  fs::remove(out);
+  EXPECT_NE(status, 0) << said;
+  EXPECT_NE(said.find("not signed by the platform"), std::string::npos) << said;
+  EXPECT_EQ(UpdatesAccepted(handle), 0);
+  ASSERT_TRUE(handle.Cancel().ok());
+  EXPECT_FALSE(handle.GetResult<provisio::model::ProvisionResult>().ok());
+}
+
+TEST_F(ProvisionApplicationTest, AnUnknownTeamOrParameterFailsTheRequestAtOnceNamingIt) {
+  ProvisionRequest unknown_team = SiteRequest("site-" + Random(8));
+  unknown_team.team = "no-such-team";
+  auto team_handle = Start(unknown_team);
+  auto team_result = team_handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(team_result.ok());
+  ASSERT_NE(team_result.error().failure(), nullptr);
+  ASSERT_TRUE(team_result.error().failure()->cause().has_value()) << team_result.error();
+  EXPECT_EQ(team_result.error().failure()->cause()->application_type(), "UnknownTeam");
+
+  ProvisionRequest bad_parameter = SiteRequest("site-" + Random(8));
+  bad_parameter.parameters["colour"] = "blue";
+  auto parameter_handle = Start(bad_parameter);
+  auto parameter_result = parameter_handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(parameter_result.ok());
+  ASSERT_NE(parameter_result.error().failure(), nullptr);
+  ASSERT_TRUE(parameter_result.error().failure()->cause().has_value());
+  EXPECT_EQ(parameter_result.error().failure()->cause()->application_type(), "InvalidRequest");
+  EXPECT_NE(parameter_result.error().failure()->cause()->message().find("parameters.colour"),
+            std::string::npos);
+  auto state = parameter_handle.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->status, "FAILED");
+}
+
+}  // namespace

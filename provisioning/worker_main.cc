@@ -1,0 +1,114 @@
+// provisio-worker: the provisioning domain's worker on task queue "provisio".
+// At start it brings the platform database's schema up to date
+// (db/migrations, one owner at a time), then runs ProvisionApplication and
+// its activities. The OpenTofu runner (workers/opentofu) serves the
+// "iac-opentofu" task queue beside it.
+//
+//   TEMPORAL_ADDRESS            host:port of the frontend (default 127.0.0.1:7233)
+//   TEMPORAL_NAMESPACE          namespace (default "default")
+//   PROVISIO_DATABASE           libpq connection string of the platform database (required)
+//   PROVISIO_APPROVAL_KEY_HEX   the HMAC key the API signs decisions with (required)
+//   PROVISIO_CODEC_KEY_HEX, PROVISIO_CODEC_KEY_ID
+//                               the AES-256-GCM payload key and its id (recommended:
+//                               without them payloads are stored in plaintext)
+//   PROVISIO_TEMPLATES_DIR      the catalogue (default: templates/ of the source tree)
+//   PROVISIO_MIGRATIONS_DIR     the migrations (default: db/migrations/ of the source tree)
+//
+// Prints "provisio worker ready" once polling; SIGINT or SIGTERM stops it.
+//   provisio-worker --replay FILE...   replays exported histories (temporal/worker/replay_cli.h).
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include "activities/register_activities.h"
+#include "database/migrations.h"
+#include "temporal/client/client.h"
+#include "temporal/converter/aes_gcm_codec.h"
+#include "temporal/worker/replay_cli.h"
+#include "temporal/worker/worker.h"
+#include "workflows/provision_application.h"
+
+namespace {
+
+std::string Env(const char* name, const std::string& fallback = "") {
+  const char* value = std::getenv(name);
+  return value == nullptr || *value == '\0' ? fallback : std::string(value);
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "provisio-worker: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace workflows = provisio::workflows;
+  static workflows::ProvisionSettings settings;
+  if (std::optional<int> replayed =
+          temporal::RunReplayModeIfRequested(argc, argv, [](temporal::Replayer& replayer) {
+            workflows::RegisterProvisioningWorkflows(replayer, settings);
+          })) {
+    return *replayed;
+  }
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGINT);
+  sigaddset(&shutdown_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+
+  auto approval_key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_APPROVAL_KEY_HEX"));
+  if (!approval_key) return Fail("PROVISIO_APPROVAL_KEY_HEX: " + approval_key.error().message());
+  settings.approval_key.assign(reinterpret_cast<const char*>(approval_key->data()),
+                               approval_key->size());
+
+  provisio::activities::ActivityEnvironment environment;
+  environment.conninfo = Env("PROVISIO_DATABASE");
+  if (environment.conninfo.empty()) return Fail("PROVISIO_DATABASE is not set");
+  environment.templates_dir = Env("PROVISIO_TEMPLATES_DIR", PROVISIO_SOURCE_DIR "/templates");
+
+  // The schema first: nothing runs against a database it does not know.
+  {
+    auto migrations = provisio::database::LoadMigrations(
+        Env("PROVISIO_MIGRATIONS_DIR", PROVISIO_SOURCE_DIR "/db/migrations"));
+    if (!migrations) return Fail(migrations.error().message());
+    auto db = provisio::database::Connection::Open(environment.conninfo);
+    if (!db) return Fail(db.error().message());
+    auto report = provisio::database::ApplyMigrations(*db, *migrations);
+    if (!report) return Fail(report.error().message());
+    spdlog::info("platform database at schema version {} ({} migration(s) applied now)",
+                 report->version, report->applied.size());
+  }
+
+  temporal::ClientOptions options;
+  options.target_host = Env("TEMPORAL_ADDRESS", "127.0.0.1:7233");
+  options.namespace_ = Env("TEMPORAL_NAMESPACE", "default");
+  if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
+    auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
+    if (!key) return Fail("PROVISIO_CODEC_KEY_HEX: " + key.error().message());
+    auto codec = temporal::AesGcmCodec::Create(Env("PROVISIO_CODEC_KEY_ID", "provisio"), *key);
+    if (!codec) return Fail(codec.error().message());
+    options.data_converter.AddCodec(*codec);
+  } else {
+    spdlog::warn("PROVISIO_CODEC_KEY_HEX is not set: payloads are stored in plaintext");
+  }
+  auto client = temporal::Client::Connect(options);
+  if (!client) return Fail(client.error().ToString());
+
+  temporal::WorkerOptions worker_options;
+  worker_options.task_queue = workflows::kTaskQueue;
+  temporal::Worker worker(*client, worker_options);
+  workflows::RegisterProvisioningWorkflows(worker, settings);
+  provisio::activities::RegisterProvisioningActivities(worker, environment);
+  if (temporal::Status started = worker.Start(); !started) return Fail(started.error().ToString());
+  std::cout << "provisio worker ready" << std::endl;
+
+  int signal_number = 0;
+  sigwait(&shutdown_signals, &signal_number);
+  spdlog::info("signal {}: shutting down", signal_number);
+  worker.Shutdown();
+  return 0;
+}

@@ -1,0 +1,53 @@
+// provisioning/workflows/provision_application.h: one request for resources,
+// from validation to provisioned outputs (docs/provisioning.md).
+//
+//   VALIDATING → PLANNING → AWAITING_AUTHORIZATION → PROVISIONING → PROVISIONED
+//                                  ├→ REJECTED (fails ApplicationNotApproved)
+//                                  └→ AUTHORIZATION_TIMED_OUT (fails AuthorizationTimedOut)
+//   any step → FAILED (the cause in the state) or CANCELLED (after destroying
+//   what the request created)
+//
+// Messages: query GetState → RequestState; update PreviewPlan {region,
+// profile} → Plan (re-plans for that choice); update Authorize
+// SignedDecision → "recorded", whose validator refuses, before anything
+// reaches history, a decision that is not signed by the platform, has
+// expired, comes from the requester, from someone outside the policy's roles
+// or who decided already, names a plan that is not the current one (or
+// another region/profile than it was planned for), or approves deleting or
+// replacing a stateful resource without confirm_stateful_changes.
+#pragma once
+
+#include <string>
+
+#include "model/provision_request.h"
+#include "temporal/workflow/workflow.h"
+
+namespace provisio::workflows {
+
+/// kTaskQueue is where the provisioning workflows and activities run.
+inline constexpr char kTaskQueue[] = "provisio";
+/// kRunnerTaskQueue is the OpenTofu runner's (workers/opentofu).
+inline constexpr char kRunnerTaskQueue[] = "iac-opentofu";
+
+/// ProvisionSettings is deployment configuration the workflow needs.
+struct ProvisionSettings {
+  /// approval_key is the HMAC key the API signs decisions with. Only the
+  /// Authorize validator reads it, and validators never run on replay, so
+  /// rotating it does not break running workflows.
+  std::string approval_key;
+};
+
+/// ProvisionApplication runs one request; the workflow id is the application id.
+temporal::workflow::Task<model::ProvisionResult> ProvisionApplication(
+    const ProvisionSettings& settings, model::ProvisionRequest request);
+
+/// RegisterProvisioningWorkflows registers ProvisionApplication on a worker
+/// or a replayer. `settings` must outlive it.
+template <typename Registry>
+void RegisterProvisioningWorkflows(Registry& registry, const ProvisionSettings& settings) {
+  registry.RegisterWorkflow("ProvisionApplication", [&settings](model::ProvisionRequest request) {
+    return ProvisionApplication(settings, std::move(request));
+  });
+}
+
+}  // namespace provisio::workflows

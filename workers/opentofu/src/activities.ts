@@ -217,7 +217,15 @@ class Run {
     wd: WorkingDir,
     phase: string,
     args: string[],
-    options: { okCodes?: number[]; onEvent?: (e: TofuEvent) => void } = {},
+    options: {
+      okCodes?: number[];
+      onEvent?: (e: TofuEvent) => void;
+      /**
+       * False for commands whose stdout holds sensitive values in plaintext
+       * (`show -json`, `output -json`): the log gets only its size.
+       */
+      logStdout?: boolean;
+    } = {},
   ): Promise<TofuResult> {
     this.throwIfCancelled();
     this.phase = phase;
@@ -232,7 +240,9 @@ class Run {
       signal: Context.current().cancellationSignal,
       graceMs: this.deps.config.cancelGraceMs,
       onLine: (stream, line) => {
-        this.log.append(stream, line);
+        if (stream !== "stdout" || options.logStdout !== false) {
+          this.log.append(stream, line);
+        }
         if (stream !== "stdout") return;
         const event = parseEventLine(line);
         if (event === undefined) return;
@@ -242,6 +252,12 @@ class Run {
         options.onEvent?.(event);
       },
     });
+    if (options.logStdout === false) {
+      this.log.append(
+        "runner",
+        `(stdout not logged: ${result.stdout.length} bytes that may hold sensitive values)`,
+      );
+    }
     if (result.interrupted) {
       await this.log.flush();
       this.throwIfCancelled();
@@ -326,7 +342,9 @@ export function createActivities(deps: RunnerDeps) {
     await run.tofu(wd, "plan", args);
     // Both read the same saved plan: run them side by side.
     const [json, text] = await Promise.all([
-      run.tofu(wd, "show", ["show", "-json", "-no-color", planFile]),
+      run.tofu(wd, "show", ["show", "-json", "-no-color", planFile], {
+        logStdout: false,
+      }),
       run.tofu(wd, "show", ["show", "-no-color", planFile]),
     ]);
     const shown = JSON.parse(json.stdout) as ShownPlan;
@@ -500,8 +518,16 @@ export function createActivities(deps: RunnerDeps) {
           return { drifted: false, resources: [], runId: run.runId };
         }
         const shown = JSON.parse(
-          (await run.tofu(wd, "show", ["show", "-json", "-no-color", planFile]))
-            .stdout,
+          (
+            await run.tofu(
+              wd,
+              "show",
+              ["show", "-json", "-no-color", planFile],
+              {
+                logStdout: false,
+              },
+            )
+          ).stdout,
         ) as ShownPlan;
         const resources = summarizeDrift(shown);
         return { drifted: resources.length > 0, resources, runId: run.runId };
@@ -519,8 +545,11 @@ export function createActivities(deps: RunnerDeps) {
     async outputs(input: OutputsInput): Promise<OutputsResult> {
       return withRun("outputs", input, async (run, wd) => {
         const shown = JSON.parse(
-          (await run.tofu(wd, "outputs", ["output", "-json", "-no-color"]))
-            .stdout,
+          (
+            await run.tofu(wd, "outputs", ["output", "-json", "-no-color"], {
+              logStdout: false,
+            })
+          ).stdout,
         ) as Record<string, { value: unknown; sensitive: boolean }>;
         const outputs: Record<string, OutputValue> = {};
         for (const [name, output] of Object.entries(shown)) {

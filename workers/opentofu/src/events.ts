@@ -27,6 +27,8 @@ export interface JsonDiagnostic {
   detail?: string;
   address?: string;
   range?: { filename?: string; start?: { line?: number } };
+  /** The expression values tofu shows with the source (var.site_name ...). */
+  snippet?: { values?: Array<{ traversal: string; statement: string }> };
 }
 
 /** parseEventLine: the event on one line of `-json` output, or undefined. */

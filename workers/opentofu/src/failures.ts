@@ -24,10 +24,12 @@ export interface Diagnostic {
   address?: string;
   file?: string;
   line?: number;
+  /** Variables the diagnostic is about (var.NAME), from tofu's snippet. */
+  variables?: string[];
 }
 
 export function fromJsonDiagnostic(d: JsonDiagnostic): Diagnostic {
-  return {
+  const result: Diagnostic = {
     severity: d.severity,
     summary: d.summary,
     detail: d.detail ?? "",
@@ -35,6 +37,11 @@ export function fromJsonDiagnostic(d: JsonDiagnostic): Diagnostic {
     ...(d.range?.filename ? { file: d.range.filename } : {}),
     ...(d.range?.start?.line ? { line: d.range.start.line } : {}),
   };
+  const variables = (d.snippet?.values ?? [])
+    .map((v) => v.traversal)
+    .filter((t) => t.startsWith("var."));
+  if (variables.length > 0) result.variables = [...new Set(variables)];
+  return result;
 }
 
 /**
@@ -82,7 +89,7 @@ export function failureFor(
   const errors = diagnostics.filter((d) => d.severity === "error");
   const first = errors[0];
   const message = first
-    ? `${what}: ${first.summary}${first.address ? ` (${first.address})` : ""}${first.file ? ` at ${first.file}:${first.line ?? "?"}` : ""}${first.detail ? `: ${first.detail}` : ""}`
+    ? `${what}: ${first.summary}${first.address ? ` (${first.address})` : ""}${first.variables ? ` (${first.variables.join(", ")})` : ""}${first.file ? ` at ${first.file}:${first.line ?? "?"}` : ""}${first.detail ? `: ${first.detail}` : ""}`
     : `${what} failed: ${lastLines(fallbackText)}`;
   const all =
     errors.map((d) => `${d.summary} ${d.detail}`).join("\n") + fallbackText;

@@ -135,3 +135,64 @@ test("local-site: plan, apply, outputs, a changed parameter, drift, destroy", as
   });
   assert.deepEqual(left.addresses, []);
 });
+
+// s3Get: a GET on moto as the `emulator` profile's user. moto does not check
+// SigV4 signatures, but it refuses anonymous reads of a private bucket, so the
+// request names the credentials the way a signed one does.
+function s3Get(endpoint: string, pathname: string): Promise<Response> {
+  return fetch(`${endpoint}${pathname}`, {
+    headers: {
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00",
+    },
+  });
+}
+
+test("static-site on moto: the bucket serves index.html after apply, an update in place, nothing after destroy", async () => {
+  const endpoint = process.env.PROVISIO_TEST_S3_ENDPOINT;
+  assert.ok(
+    endpoint,
+    "PROVISIO_TEST_S3_ENDPOINT must be set (scripts/test-iac runner sets it)",
+  );
+  const stack = "team-b-site";
+  const bucket = `team-b-site-${Date.now()}`;
+  const inputs = {
+    stack,
+    template: "static-site",
+    parameters: { bucket_name: bucket, team: "b" },
+    region: "us-east-1",
+    profile: "emulator",
+  };
+  const created = await h.call<PlanResult>("plan", inputs);
+  assert.deepEqual(actionsByAddress(created), {
+    "s3_bucket.site": "create",
+    "s3_object.index": "create",
+  });
+  await h.call<ApplyResult>("apply", { hash: created.hash });
+  // Read back from moto itself, not through the provider.
+  let served = await s3Get(endpoint, `/${bucket}/index.html`);
+  assert.equal(served.status, 200);
+  assert.match(await served.text(), /Hello from Provisio/);
+  const outputs = await h.call<OutputsResult>("outputs", {
+    stack,
+    template: "static-site",
+  });
+  assert.deepEqual(outputs.outputs.bucket, { sensitive: false, value: bucket });
+
+  const changedInputs = {
+    ...inputs,
+    parameters: { ...inputs.parameters, greeting: "Welcome" },
+  };
+  const changed = await h.call<PlanResult>("plan", changedInputs);
+  assert.deepEqual(actionsByAddress(changed), { "s3_object.index": "update" });
+  assert.ok(changed.summary[0].changed.some((c) => c.name === "content"));
+  await h.call<ApplyResult>("apply", { hash: changed.hash });
+  served = await s3Get(endpoint, `/${bucket}/index.html`);
+  assert.match(await served.text(), /Welcome/);
+
+  await h.call<DestroyResult>("destroy", changedInputs);
+  served = await s3Get(endpoint, `/${bucket}/index.html`);
+  assert.equal(served.status, 404);
+  const listing = await (await s3Get(endpoint, "/")).text();
+  assert.ok(!listing.includes(bucket), "the bucket is gone");
+});

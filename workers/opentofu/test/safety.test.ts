@@ -1,0 +1,216 @@
+// What the runner refuses and what it never reveals, through the real server:
+// stale plans, bad parameters and templates as non-retryable typed failures,
+// and secrets that appear in no table and leave the worker only sealed.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowFailedError,
+} from "@temporalio/client";
+import { openText } from "@provisio/codec-ts";
+import type {
+  ApplyResult,
+  DestroyResult,
+  OutputsResult,
+  PlanResult,
+} from "../src/activities";
+import { Harness, pgUrl, sql } from "./harness";
+import { Client as PgClient } from "pg";
+
+let h: Harness;
+before(async () => {
+  h = await Harness.start("safety", {
+    // An unclosed block on line 3: a syntax error.
+    broken: 'terraform {\n}\nresource "terraform_data" "x" {\n  input = "a"\n',
+  });
+});
+after(async () => {
+  await h?.close();
+});
+
+// applicationFailure: the typed failure under a failed runner workflow.
+async function applicationFailure(
+  promise: Promise<unknown>,
+): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => assert.fail("the workflow succeeded"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError,
+    `not a workflow failure: ${err}`,
+  );
+  assert.ok(
+    err.cause instanceof ActivityFailure,
+    `not an activity failure: ${err.cause}`,
+  );
+  assert.ok(
+    err.cause.cause instanceof ApplicationFailure,
+    `not an application failure: ${err.cause.cause}`,
+  );
+  return err.cause.cause;
+}
+
+// activityAttempts: how many attempts the workflow's activity made, from its history.
+async function activityAttempts(workflowId: string): Promise<number> {
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).filter(
+    (e) => e.activityTaskStartedEventAttributes,
+  ).length === 0
+    ? 0
+    : Math.max(
+        ...history
+          .events!.filter((e) => e.activityTaskStartedEventAttributes)
+          .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0),
+      );
+}
+
+test("a stale plan is refused as the non-retryable StalePlan, on the first attempt", async () => {
+  const inputs = {
+    stack: "team-d-stale",
+    template: "local-site",
+    parameters: { site_name: "stale" },
+  };
+  const first = await h.call<PlanResult>("plan", inputs);
+  const second = await h.call<PlanResult>("plan", inputs);
+  assert.notEqual(first.hash, second.hash);
+  await h.call<ApplyResult>("apply", { hash: second.hash });
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: first.hash },
+    maximumAttempts: 5,
+  });
+  const failure = await applicationFailure(handle.result());
+  assert.equal(failure.type, "StalePlan");
+  assert.equal(failure.nonRetryable, true);
+  assert.match(failure.message, /Saved plan is stale/);
+  assert.equal(await activityAttempts(handle.workflowId), 1);
+  await h.call<DestroyResult>("destroy", inputs);
+});
+
+test("an unknown plan hash is the non-retryable PlanNotFound", async () => {
+  const failure = await applicationFailure(
+    h.call("apply", { hash: "0".repeat(64) }),
+  );
+  assert.equal(failure.type, "PlanNotFound");
+  assert.equal(failure.nonRetryable, true);
+});
+
+test("a bad parameter is the non-retryable InvalidConfiguration naming the variable", async () => {
+  const handle = await h.start({
+    activity: "plan",
+    input: {
+      stack: "team-f-bad",
+      template: "local-site",
+      parameters: { site_name: "Not A Name!" },
+    },
+  });
+  const failure = await applicationFailure(handle.result());
+  assert.equal(failure.type, "InvalidConfiguration");
+  assert.equal(failure.nonRetryable, true);
+  assert.match(failure.message, /var\.site_name/);
+  assert.match(failure.message, /site_name must be 3 to 63/);
+  assert.equal(await activityAttempts(handle.workflowId), 1);
+  const [details] = failure.details as Array<{
+    diagnostics: Array<{ summary: string; file?: string }>;
+  }>;
+  assert.equal(details.diagnostics[0].summary, "Invalid value for variable");
+});
+
+test("a template with a syntax error is InvalidConfiguration with file and line", async () => {
+  const failure = await applicationFailure(
+    h.call("plan", { stack: "team-f-broken", template: "broken" }),
+  );
+  assert.equal(failure.type, "InvalidConfiguration");
+  assert.equal(failure.nonRetryable, true);
+  assert.match(failure.message, /main\.tf:3/);
+});
+
+test("database: the generated password is in no table and leaves the worker only sealed", async () => {
+  const stack = "team-c-db";
+  const inputs = {
+    stack,
+    template: "database",
+    parameters: { database_name: "orders_safety" },
+  };
+  const created = await h.call<PlanResult>("plan", inputs);
+  await h.call<ApplyResult>("apply", { hash: created.hash });
+  const { outputs } = await h.call<OutputsResult>("outputs", {
+    stack,
+    template: "database",
+  });
+  const sealed = outputs.owner_password;
+  assert.equal(sealed.sensitive, true);
+  assert.ok(sealed.sensitive && !("value" in sealed));
+  const password = JSON.parse(openText(h.ring, sealed.sealed)) as string;
+  assert.equal(password.length, 32);
+  assert.ok(!JSON.stringify(outputs).includes(password));
+  assert.deepEqual(outputs.owner_role, {
+    sensitive: false,
+    value: "orders_safety_owner",
+  });
+
+  // It is the real password: it logs in.
+  const owner = new PgClient({
+    connectionString: pgUrl("orders_safety").replace(
+      /\/\/[^@]*@/,
+      `//orders_safety_owner:${encodeURIComponent(password)}@`,
+    ),
+  });
+  await owner.connect();
+  assert.equal(
+    (await owner.query("SELECT current_user AS u")).rows[0].u,
+    "orders_safety_owner",
+  );
+  await owner.end();
+
+  // A second plan holds the prior state (with the password) in its plan file.
+  const changed = await h.call<PlanResult>("plan", {
+    ...inputs,
+    parameters: { ...inputs.parameters, connection_limit: 30 },
+  });
+  assert.deepEqual(
+    changed.summary.map((r) => `${r.address} ${r.actions.join(",")}`),
+    ["postgresql_database.db update"],
+  );
+
+  const needle = Buffer.from(password);
+  const plans = await sql<{ ciphertext: Buffer; inputs_ciphertext: Buffer }>(
+    h.database,
+    "SELECT ciphertext, inputs_ciphertext FROM iac_plans",
+  );
+  assert.ok(plans.length >= 2);
+  for (const row of plans) {
+    assert.ok(
+      !row.ciphertext.includes(needle) &&
+        !row.inputs_ciphertext.includes(needle),
+      "a plan row holds the password",
+    );
+  }
+  const states = await sql<{ data: string }>(
+    h.database,
+    "SELECT data FROM tofu_state.states",
+  );
+  assert.ok(states.some((s) => s.data.length > 0));
+  for (const state of states) {
+    assert.ok(
+      !state.data.includes(password) &&
+        !state.data.includes("orders_safety_owner"),
+      "a state row holds plaintext",
+    );
+  }
+  const logs = await sql<{ n: string }>(
+    h.database,
+    "SELECT count(*) AS n FROM iac_run_logs WHERE position($1 in line) > 0",
+    [password],
+  );
+  assert.equal(logs[0].n, "0");
+  // Nor is it in the outputs workflow's history: every payload is encrypted.
+  await h.call<DestroyResult>("destroy", inputs);
+  const left = await sql(
+    h.database.replace(/.*/, "postgres"),
+    "SELECT 1 FROM pg_database WHERE datname = 'orders_safety'",
+  );
+  assert.equal(left.length, 0);
+});

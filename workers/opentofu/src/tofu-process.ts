@@ -87,6 +87,15 @@ export function runTofu(command: TofuCommand): Promise<TofuResult> {
       clearTimeout(killTimer);
       reject(new Error(`cannot run ${command.tofu}: ${err.message}`));
     });
+    // "close" waits for the output pipes, which a grandchild (a provider, a
+    // local-exec command) may still hold after tofu itself is gone: once tofu
+    // has exited, give them a moment, then stop reading.
+    child.on("exit", () => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 2000).unref();
+    });
     child.on("close", (code, exitSignal) => {
       command.signal?.removeEventListener("abort", onAbort);
       clearTimeout(killTimer);

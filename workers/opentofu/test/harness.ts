@@ -83,6 +83,7 @@ export class Harness {
   private connection: Connection | undefined;
   private workerConnection: NativeConnection | undefined;
   client!: Client;
+  private readonly started: WorkflowHandle[] = [];
 
   private constructor(
     /** This file's scratch directory. */
@@ -267,11 +268,13 @@ export class Harness {
 
   /** start: starts a callRunner workflow; its handle. */
   async start(request: CallRunnerRequest): Promise<WorkflowHandle> {
-    return this.client.workflow.start("callRunner", {
+    const handle = await this.client.workflow.start("callRunner", {
       taskQueue: this.taskQueue,
       workflowId: `runner-test-${request.activity}-${randomUUID()}`,
       args: [request],
     });
+    this.started.push(handle);
+    return handle;
   }
 
   /** call: runs one runner activity through the server; its result. */
@@ -308,6 +311,11 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    // A failed test may leave its workflow waiting on an activity: end it, so
+    // that the worker's shutdown does not wait for it.
+    for (const handle of this.started) {
+      await handle.terminate("test over").catch(() => undefined);
+    }
     this.testWorker?.shutdown();
     await this.testWorkerRun?.catch(() => undefined);
     await this.stopRunner();

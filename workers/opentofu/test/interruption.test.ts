@@ -1,0 +1,284 @@
+// Interrupted applies through the real server: a cancel stops tofu with
+// SIGINT and leaves state equal to what exists; a worker SIGKILLed (with its
+// tofu) before the first, after the third and after the last apply_complete
+// of a 10-file stack is retried by Temporal and converges to exactly one of
+// each resource, with the state equal to what exists.
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { CancelledFailure, WorkflowFailedError } from "@temporalio/client";
+import type {
+  ApplyResult,
+  DestroyResult,
+  DriftResult,
+  PlanResult,
+  ResourcesResult,
+  RunnerHeartbeat,
+} from "../src/activities";
+import { parseEventLine, TofuEvent } from "../src/events";
+import { chainTemplate } from "./chain-template";
+import { Harness, waitFor } from "./harness";
+
+const FILES = 10;
+const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
+const TEMPLATE = "chain";
+
+let h: Harness;
+before(async () => {
+  h = await Harness.start(
+    "interruption",
+    { [TEMPLATE]: chainTemplate(FILES) },
+    {
+      PROVISIO_TOFU_GRACE_MS: "20000",
+    },
+  );
+});
+after(async () => {
+  await h?.close();
+});
+
+async function events(stack: string): Promise<TofuEvent[]> {
+  const lines = await h.runLogLines(stack, "apply");
+  return lines
+    .map(parseEventLine)
+    .filter((e): e is TofuEvent => e !== undefined);
+}
+
+function completedFiles(all: TofuEvent[]): string[] {
+  return all
+    .filter(
+      (e) =>
+        e.type === "apply_complete" &&
+        e.hook?.resource?.addr?.startsWith("local_file."),
+    )
+    .map((e) => e.hook!.resource!.addr!);
+}
+
+async function filesOnDisk(stack: string): Promise<string[]> {
+  return (
+    await readdir(path.join(h.localRoot, stack)).catch(() => [] as string[])
+  ).sort();
+}
+
+// assertHeartbeat: the runner's typed heartbeat details. A throttled
+// heartbeat may still be one from before the apply began (phase init), whose
+// progress is empty.
+function assertHeartbeat(details: unknown): asserts details is RunnerHeartbeat {
+  const hb = details as RunnerHeartbeat;
+  assert.equal(typeof hb, "object");
+  assert.equal(typeof hb.phase, "string");
+  for (const field of ["address", "action", "status"] as const)
+    assert.equal(typeof hb[field], "string");
+  for (const field of ["elapsedSeconds", "done", "total"] as const)
+    assert.equal(typeof hb[field], "number");
+  if (hb.phase === "apply") assert.equal(hb.total, 2 * FILES + 1);
+  assert.ok(hb.done <= hb.total);
+}
+
+// stateEqualsWhatExists: the stack's state lists exactly the files on disk,
+// drift finds nothing and the lock is free (the calls take it).
+async function assertStateEqualsWhatExists(stack: string): Promise<string[]> {
+  const { addresses } = await h.call<ResourcesResult>("resources", {
+    stack,
+    template: TEMPLATE,
+  });
+  const inState = addresses
+    .filter((a) => a.startsWith("local_file."))
+    .map((a) => `${a.slice("local_file.".length)}.txt`)
+    .sort();
+  assert.deepEqual(
+    inState,
+    await filesOnDisk(stack),
+    "the state lists exactly the files that exist",
+  );
+  const drift = await h.call<DriftResult>("drift", {
+    stack,
+    template: TEMPLATE,
+  });
+  assert.equal(
+    drift.drifted,
+    false,
+    `drift: ${JSON.stringify(drift.resources)}`,
+  );
+  return addresses;
+}
+
+test("a cancelled apply stops tofu with SIGINT and leaves state equal to what exists", async () => {
+  const stack = "cancel-chain";
+  const plan = await h.call<PlanResult>("plan", { stack, template: TEMPLATE });
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: plan.hash },
+    heartbeatTimeoutMs: 3000,
+  });
+  // The heartbeats, as the server shows them for the pending activity.
+  const seen = await waitFor(
+    "a heartbeat with two files done",
+    async () => {
+      const details = await h.pendingHeartbeat(handle);
+      return details !== undefined && (details as RunnerHeartbeat).done >= 4
+        ? details
+        : undefined;
+    },
+    60_000,
+    100,
+  );
+  assertHeartbeat(seen);
+  assert.equal(seen.phase, "apply");
+  assert.match(seen.address, /^(local_file|terraform_data)\./);
+  await handle.cancel();
+  const err = await handle.result().then(
+    () => assert.fail("the apply completed"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure,
+    `not a cancel: ${err}`,
+  );
+
+  const log = await h.runLogLines(stack, "apply");
+  assert.ok(
+    log.some((l) => l.startsWith("cancel: SIGINT to tofu")),
+    "SIGINT was sent",
+  );
+  assert.ok(
+    log.some((l) => l.startsWith("cancel: tofu exited")),
+    "tofu exited",
+  );
+  assert.ok(
+    !log.some((l) => l.includes("SIGKILL")) ||
+      log.every((l) => !l.includes("still running, SIGKILL")),
+    "no SIGKILL was needed",
+  );
+  const interrupted = await filesOnDisk(stack);
+  console.log(
+    `cancel: tofu stopped with ${interrupted.length} of ${FILES} files created`,
+  );
+  assert.ok(
+    interrupted.length >= 2 && interrupted.length < FILES,
+    `cancelled mid-apply (${interrupted.length} files)`,
+  );
+  await assertStateEqualsWhatExists(stack);
+
+  // The lock is free and the rest is planned: exactly the missing files.
+  const rest = await h.call<PlanResult>("plan", { stack, template: TEMPLATE });
+  const planned = rest.summary
+    .filter((r) => r.address.startsWith("local_file."))
+    .map((r) => `${r.address.slice(11)}.txt`)
+    .sort();
+  assert.deepEqual(
+    planned,
+    ALL_FILES.filter((f) => !interrupted.includes(f)),
+  );
+  await h.call<DestroyResult>("destroy", { stack, template: TEMPLATE });
+  assert.deepEqual(await filesOnDisk(stack), []);
+});
+
+function step(what: string): void {
+  if (process.env.PROVISIO_TEST_VERBOSE)
+    console.log(`${new Date().toISOString()} ${what}`);
+}
+
+interface KillPoint {
+  name: string;
+  /** Whether the events so far are the moment to kill. */
+  now(all: TofuEvent[]): boolean;
+}
+
+const KILL_POINTS: KillPoint[] = [
+  {
+    name: "before the first apply_complete",
+    now: (all) => all.some((e) => e.type === "apply_start"),
+  },
+  {
+    name: "after the 3rd apply_complete",
+    now: (all) => completedFiles(all).length >= 3,
+  },
+  {
+    name: "after the last apply_complete",
+    now: (all) => completedFiles(all).length >= FILES,
+  },
+];
+
+for (const point of KILL_POINTS) {
+  test(`the worker SIGKILLed ${point.name}: the retry converges`, async () => {
+    const stack = `crash-${KILL_POINTS.indexOf(point)}`;
+    const plan = await h.call<PlanResult>("plan", {
+      stack,
+      template: TEMPLATE,
+    });
+    assert.equal(plan.summary.length, 2 * FILES + 1);
+    const handle = await h.start({
+      activity: "apply",
+      input: { hash: plan.hash },
+      heartbeatTimeoutMs: 3000,
+      maximumAttempts: 5,
+    });
+    const atKill = await waitFor(
+      `the moment ${point.name}`,
+      async () => {
+        const all = await events(stack);
+        return point.now(all) ? all : undefined;
+      },
+      120_000,
+      20,
+    );
+    step("killing the runner");
+    await h.killRunner();
+    step("killed");
+    const running = atKill
+      .filter((e) => e.type === "apply_start")
+      .map((e) => e.hook!.resource!.addr!);
+    const finished = new Set(
+      atKill
+        .filter((e) => e.type === "apply_complete")
+        .map((e) => e.hook!.resource!.addr!),
+    );
+    const inFlight = running.filter((a) => !finished.has(a));
+    const onDisk = await filesOnDisk(stack);
+    console.log(
+      `kill ${point.name}: hit after ${completedFiles(atKill).length} local_file apply_complete event(s), ` +
+        `with ${inFlight.join(", ") || "nothing"} in flight; ${onDisk.length} of ${FILES} files on disk`,
+    );
+    const heartbeat = await h.pendingHeartbeat(handle);
+    if (heartbeat !== undefined) assertHeartbeat(heartbeat);
+
+    step("restarting the runner");
+    await h.startRunner();
+    step("runner restarted");
+    const result = (await handle.result()) as ApplyResult;
+    console.log(
+      `  retried: ${result.resumedWithPlan ? `resumed with a fresh plan ${result.resumedWithPlan.slice(0, 12)}` : "the same plan applied again"}; ` +
+        `the killed attempt's last heartbeat: ${JSON.stringify(result.previousAttemptProgress)}`,
+    );
+    assert.ok(
+      result.previousAttemptProgress,
+      "the retry saw the killed attempt's heartbeat",
+    );
+    assertHeartbeat(result.previousAttemptProgress);
+
+    // Exactly one of each resource, and the state equals what exists.
+    assert.deepEqual(await filesOnDisk(stack), ALL_FILES);
+    for (let i = 0; i < FILES; i++) {
+      assert.equal(
+        await readFile(path.join(h.localRoot, stack, `f${i}.txt`), "utf8"),
+        `file ${i} of ${stack}\n`,
+      );
+    }
+    const addresses = await assertStateEqualsWhatExists(stack);
+    assert.equal(addresses.length, 2 * FILES + 1);
+    assert.equal(new Set(addresses).size, addresses.length);
+    const again = await h.call<PlanResult>("plan", {
+      stack,
+      template: TEMPLATE,
+    });
+    assert.equal(again.hasChanges, false);
+    await h.call<DestroyResult>("destroy", {
+      stack,
+      template: TEMPLATE,
+      parameters: { pace_seconds: 0 },
+    });
+    assert.deepEqual(await filesOnDisk(stack), []);
+  });
+}

@@ -78,6 +78,10 @@ export class Harness {
   readonly codec: AesGcmCodec;
   readonly taskQueue = `runner-tests-${randomUUID()}`;
   runner: ChildProcess | undefined;
+  // Rejects when the runner worker exits without the harness ending it (a
+  // crash, or a signal from outside): results raced against it fail then,
+  // instead of waiting for a worker that is gone.
+  private runnerGone!: Promise<never>;
   private testWorker: Worker | undefined;
   private testWorkerRun: Promise<void> | undefined;
   private connection: Connection | undefined;
@@ -237,6 +241,23 @@ export class Harness {
       });
     });
     child.removeAllListeners("exit");
+    this.runnerGone = new Promise<never>((_resolve, reject) => {
+      child.on("exit", (code, signal) => {
+        if (this.runner === child) {
+          reject(
+            new Error(
+              `the runner worker (pid ${child.pid}) exited unexpectedly (code ${code}, signal ${signal}); see ${this.runnerLogPath()}`,
+            ),
+          );
+        }
+      });
+    });
+    this.runnerGone.catch(() => undefined);
+  }
+
+  /** result: the workflow's result, or a rejection if the runner worker dies unbidden. */
+  async result<T>(handle: WorkflowHandle): Promise<T> {
+    return (await Promise.race([handle.result(), this.runnerGone])) as T;
   }
 
   /**
@@ -245,16 +266,17 @@ export class Harness {
    */
   async killRunner(): Promise<void> {
     const child = this.runner!;
+    this.runner = undefined;
     const exited = once(child, "exit");
     process.kill(-child.pid!, "SIGKILL");
     await exited;
-    this.runner = undefined;
   }
 
   /** stopRunner: SIGTERM, the runner's graceful shutdown. */
   async stopRunner(): Promise<void> {
     const child = this.runner;
     if (!child || child.exitCode !== null) return;
+    this.runner = undefined;
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     const timer = setTimeout(
@@ -263,7 +285,6 @@ export class Harness {
     );
     await exited;
     clearTimeout(timer);
-    this.runner = undefined;
   }
 
   /** start: starts a callRunner workflow; its handle. */
@@ -284,7 +305,7 @@ export class Harness {
     options: Omit<CallRunnerRequest, "activity" | "input"> = {},
   ): Promise<T> {
     const handle = await this.start({ activity, input, ...options });
-    return (await handle.result()) as T;
+    return this.result<T>(handle);
   }
 
   /**

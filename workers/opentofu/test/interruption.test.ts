@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { CancelledFailure, WorkflowFailedError } from "@temporalio/client";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  WorkflowFailedError,
+} from "@temporalio/client";
 import type {
   ApplyResult,
   DestroyResult,
@@ -23,6 +28,9 @@ import { Harness, waitFor } from "./harness";
 const FILES = 10;
 const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
 const TEMPLATE = "chain";
+// Half a second between files: ample for a poll every 20 ms of a log
+// flushed every 100 ms, even on two loaded cores.
+const PACED = { pace_seconds: 0.5 };
 
 let h: Harness;
 before(async () => {
@@ -106,11 +114,18 @@ async function assertStateEqualsWhatExists(stack: string): Promise<string[]> {
 
 test("a cancelled apply stops tofu with SIGINT and leaves state equal to what exists", async () => {
   const stack = "cancel-chain";
-  const plan = await h.call<PlanResult>("plan", { stack, template: TEMPLATE });
+  // A second between files, and a short heartbeat timeout: the SDK sends
+  // heartbeats (and so learns of the cancel) every 0.8 s, so the cancel lands
+  // well before the last file.
+  const plan = await h.call<PlanResult>("plan", {
+    stack,
+    template: TEMPLATE,
+    parameters: { pace_seconds: 1 },
+  });
   const handle = await h.start({
     activity: "apply",
     input: { hash: plan.hash },
-    heartbeatTimeoutMs: 3000,
+    heartbeatTimeoutMs: 1000,
   });
   // The heartbeats, as the server shows them for the pending activity.
   const seen = await waitFor(
@@ -128,7 +143,7 @@ test("a cancelled apply stops tofu with SIGINT and leaves state equal to what ex
   assert.equal(seen.phase, "apply");
   assert.match(seen.address, /^(local_file|terraform_data)\./);
   await handle.cancel();
-  const err = await handle.result().then(
+  const err = await h.result(handle).then(
     () => assert.fail("the apply completed"),
     (e: unknown) => e,
   );
@@ -180,6 +195,43 @@ function step(what: string): void {
     console.log(`${new Date().toISOString()} ${what}`);
 }
 
+test("a second run on a stack fails clearly (retryable StateLocked) while an apply holds its lock", async () => {
+  const stack = "lock-chain";
+  const inputs = { stack, template: TEMPLATE, parameters: PACED };
+  const plan = await h.call<PlanResult>("plan", inputs);
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: plan.hash },
+    heartbeatTimeoutMs: 3000,
+  });
+  await waitFor("the apply to start", async () =>
+    (await events(stack)).some((e) => e.type === "apply_start")
+      ? true
+      : undefined,
+  );
+  const err = await h.call("plan", inputs, { maximumAttempts: 1 }).then(
+    () => assert.fail("the second plan ran while the apply held the lock"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure,
+  );
+  const failure = err.cause.cause;
+  assert.ok(failure instanceof ApplicationFailure);
+  assert.equal(failure.type, "StateLocked");
+  assert.equal(failure.nonRetryable, false);
+  assert.match(failure.message, /Error acquiring the state lock/);
+  // The first apply is unharmed, and once it is done the lock is free.
+  const applied = (await h.result(handle)) as ApplyResult;
+  assert.equal(applied.progress.done, 2 * FILES + 1);
+  assert.deepEqual(await filesOnDisk(stack), ALL_FILES);
+  assert.equal((await h.call<PlanResult>("plan", inputs)).hasChanges, false);
+  await h.call<DestroyResult>("destroy", {
+    ...inputs,
+    parameters: { pace_seconds: 0 },
+  });
+});
+
 interface KillPoint {
   name: string;
   /** Whether the events so far are the moment to kill. */
@@ -207,6 +259,7 @@ for (const point of KILL_POINTS) {
     const plan = await h.call<PlanResult>("plan", {
       stack,
       template: TEMPLATE,
+      parameters: PACED,
     });
     assert.equal(plan.summary.length, 2 * FILES + 1);
     const handle = await h.start({
@@ -247,7 +300,7 @@ for (const point of KILL_POINTS) {
     step("restarting the runner");
     await h.startRunner();
     step("runner restarted");
-    const result = (await handle.result()) as ApplyResult;
+    const result = (await h.result(handle)) as ApplyResult;
     console.log(
       `  retried: ${result.resumedWithPlan ? `resumed with a fresh plan ${result.resumedWithPlan.slice(0, 12)}` : "the same plan applied again"}; ` +
         `the killed attempt's last heartbeat: ${JSON.stringify(result.previousAttemptProgress)}`,

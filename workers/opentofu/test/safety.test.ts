@@ -18,11 +18,43 @@ import type {
 import { Harness, pgUrl, sql } from "./harness";
 import { Client as PgClient } from "pg";
 
+// A file whose content is a sensitive parameter: the plan summary, the plan
+// text, the stored rows and the logs must never show it.
+const SECRET_FILE_TEMPLATE = `
+terraform {
+  required_providers {
+    local = { source = "hashicorp/local" }
+  }
+}
+variable "provisio_stack" {
+  type = string
+}
+variable "provisio_local_root" {
+  type = string
+}
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+resource "local_sensitive_file" "secret" {
+  filename = "\${var.provisio_local_root}/\${var.provisio_stack}/secret.txt"
+  content  = var.secret
+}
+output "secret" {
+  value     = var.secret
+  sensitive = true
+}
+output "path" {
+  value = local_sensitive_file.secret.filename
+}
+`;
+
 let h: Harness;
 before(async () => {
   h = await Harness.start("safety", {
     // An unclosed block on line 3: a syntax error.
     broken: 'terraform {\n}\nresource "terraform_data" "x" {\n  input = "a"\n',
+    "secret-file": SECRET_FILE_TEMPLATE,
   });
 });
 after(async () => {
@@ -81,7 +113,7 @@ test("a stale plan is refused as the non-retryable StalePlan, on the first attem
     input: { hash: first.hash },
     maximumAttempts: 5,
   });
-  const failure = await applicationFailure(handle.result());
+  const failure = await applicationFailure(h.result(handle));
   assert.equal(failure.type, "StalePlan");
   assert.equal(failure.nonRetryable, true);
   assert.match(failure.message, /Saved plan is stale/);
@@ -106,7 +138,7 @@ test("a bad parameter is the non-retryable InvalidConfiguration naming the varia
       parameters: { site_name: "Not A Name!" },
     },
   });
-  const failure = await applicationFailure(handle.result());
+  const failure = await applicationFailure(h.result(handle));
   assert.equal(failure.type, "InvalidConfiguration");
   assert.equal(failure.nonRetryable, true);
   assert.match(failure.message, /var\.site_name/);
@@ -213,4 +245,86 @@ test("database: the generated password is in no table and leaves the worker only
     "SELECT 1 FROM pg_database WHERE datname = 'orders_safety'",
   );
   assert.equal(left.length, 0);
+});
+
+test("a sensitive parameter is masked in the summary and plan text, and in no row or log line", async () => {
+  const stack = "team-g-secret";
+  const first = `first-secret-${Date.now()}`;
+  const second = `second-secret-${Date.now()}`;
+  const created = await h.call<PlanResult>("plan", {
+    stack,
+    template: "secret-file",
+    parameters: { secret: first },
+  });
+  const content = created.summary[0].changed.find((c) => c.name === "content")!;
+  assert.deepEqual(content, {
+    name: "content",
+    sensitive: true,
+    after: "(sensitive value)",
+  });
+  assert.ok(
+    !JSON.stringify(created).includes(first),
+    "the plan result holds the secret",
+  );
+  await h.call<ApplyResult>("apply", { hash: created.hash });
+
+  const changed = await h.call<PlanResult>("plan", {
+    stack,
+    template: "secret-file",
+    parameters: { secret: second },
+  });
+  const change = changed.summary.find(
+    (r) => r.address === "local_sensitive_file.secret",
+  )!;
+  assert.deepEqual(change.actions, ["delete", "create"]);
+  assert.deepEqual(
+    change.changed.find((c) => c.name === "content"),
+    {
+      name: "content",
+      sensitive: true,
+      before: "(sensitive value)",
+      after: "(sensitive value)",
+    },
+  );
+  const text = JSON.stringify(changed);
+  assert.ok(!text.includes(first) && !text.includes(second));
+  await h.call<ApplyResult>("apply", { hash: changed.hash });
+  const { outputs } = await h.call<OutputsResult>("outputs", {
+    stack,
+    template: "secret-file",
+  });
+  assert.ok(outputs.secret.sensitive);
+  assert.equal(JSON.parse(openText(h.ring, outputs.secret.sealed)), second);
+
+  for (const secret of [first, second]) {
+    const needle = Buffer.from(secret);
+    const plans = await sql<{ ciphertext: Buffer; inputs_ciphertext: Buffer }>(
+      h.database,
+      "SELECT ciphertext, inputs_ciphertext FROM iac_plans",
+    );
+    for (const row of plans) {
+      assert.ok(
+        !row.ciphertext.includes(needle) &&
+          !row.inputs_ciphertext.includes(needle),
+        "a plan row holds the secret",
+      );
+    }
+    const logs = await sql<{ n: string }>(
+      h.database,
+      "SELECT count(*) AS n FROM iac_run_logs WHERE position($1 in line) > 0",
+      [secret],
+    );
+    assert.equal(logs[0].n, "0", "a log line holds the secret");
+    const states = await sql<{ n: string }>(
+      h.database,
+      "SELECT count(*) AS n FROM tofu_state.states WHERE position($1 in data) > 0",
+      [secret],
+    );
+    assert.equal(states[0].n, "0", "a state row holds the secret");
+  }
+  await h.call<DestroyResult>("destroy", {
+    stack,
+    template: "secret-file",
+    parameters: { secret: second },
+  });
 });

@@ -84,18 +84,21 @@ async function applicationFailure(
   return err.cause.cause;
 }
 
+// bytesIn: every Uint8Array reachable from `value`.
+function bytesIn(value: unknown, seen = new Set<object>()): Buffer[] {
+  if (value instanceof Uint8Array) return [Buffer.from(value)];
+  if (value === null || typeof value !== "object" || seen.has(value)) return [];
+  seen.add(value);
+  return Object.values(value).flatMap((v) => bytesIn(v, seen));
+}
+
 // activityAttempts: how many attempts the workflow's activity made, from its history.
 async function activityAttempts(workflowId: string): Promise<number> {
   const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).filter(
-    (e) => e.activityTaskStartedEventAttributes,
-  ).length === 0
-    ? 0
-    : Math.max(
-        ...history
-          .events!.filter((e) => e.activityTaskStartedEventAttributes)
-          .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0),
-      );
+  const attempts = (history.events ?? [])
+    .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+    .filter((attempt): attempt is number => typeof attempt === "number");
+  return Math.max(0, ...attempts);
 }
 
 test("a stale plan is refused as the non-retryable StalePlan, on the first attempt", async () => {
@@ -168,10 +171,11 @@ test("database: the generated password is in no table and leaves the worker only
   };
   const created = await h.call<PlanResult>("plan", inputs);
   await h.call<ApplyResult>("apply", { hash: created.hash });
-  const { outputs } = await h.call<OutputsResult>("outputs", {
-    stack,
-    template: "database",
+  const outputsRun = await h.start({
+    activity: "outputs",
+    input: { stack, template: "database" },
   });
+  const { outputs } = await h.result<OutputsResult>(outputsRun);
   const sealed = outputs.owner_password;
   assert.equal(sealed.sensitive, true);
   assert.ok(sealed.sensitive && !("value" in sealed));
@@ -239,6 +243,17 @@ test("database: the generated password is in no table and leaves the worker only
   );
   assert.equal(logs[0].n, "0");
   // Nor is it in the outputs workflow's history: every payload is encrypted.
+  const history = await outputsRun.fetchHistory();
+  // Every byte string in the history (the protobuf messages' own toJSON
+  // would give base64), as latin1 text.
+  const raw = bytesIn(history.events)
+    .map((b) => b.toString("latin1"))
+    .join("\n");
+  assert.ok(
+    raw.includes("binary/encrypted"),
+    "the history's payloads are encrypted",
+  );
+  assert.ok(!raw.includes(password), "the history holds the password");
   await h.call<DestroyResult>("destroy", inputs);
   const left = await sql(
     h.database.replace(/.*/, "postgres"),

@@ -23,7 +23,7 @@ import type {
 } from "../src/activities";
 import { parseEventLine, TofuEvent } from "../src/events";
 import { chainTemplate } from "./chain-template";
-import { Harness, waitFor } from "./harness";
+import { Harness, sql, waitFor } from "./harness";
 
 const FILES = 10;
 const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
@@ -332,3 +332,62 @@ for (const point of KILL_POINTS) {
     assert.deepEqual(await filesOnDisk(stack), []);
   });
 }
+
+test("a retried apply whose plan went stale after its own start resumes from a fresh plan of the same request", async () => {
+  // The resume path, made to happen: OpenTofu persists state during an apply
+  // only every 20 s, so the kills above never leave a half-saved state. Here
+  // the state moves on under plan `first` (another plan is applied), its row
+  // is marked started as a dying attempt would have left it, and attempt 1 of
+  // its apply is killed before it reaches tofu apply.
+  const stack = "resume-site";
+  const request = (greeting: string) => ({
+    stack,
+    template: "local-site",
+    parameters: { site_name: "resume", greeting },
+  });
+  const first = await h.call<PlanResult>("plan", request("First request"));
+  const other = await h.call<PlanResult>("plan", request("Other request"));
+  await h.call<ApplyResult>("apply", { hash: other.hash });
+  await sql(
+    h.database,
+    "UPDATE iac_plans SET apply_started_at = now() WHERE hash = $1",
+    [first.hash],
+  );
+
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: first.hash },
+    heartbeatTimeoutMs: 2000,
+  });
+  await waitFor("attempt 1 to start", async () => {
+    const lines = await h.runLogLines(stack, "apply");
+    return lines.some((l) => l.includes(`workflow ${handle.workflowId}`))
+      ? true
+      : undefined;
+  });
+  await h.killRunner();
+  await h.startRunner();
+  const result = (await h.result(handle)) as ApplyResult;
+  assert.ok(result.resumedWithPlan, "the retry resumed from a fresh plan");
+  assert.notEqual(result.resumedWithPlan, first.hash);
+  assert.deepEqual(
+    result.applied.map((a) => `${a.address} ${a.action}`),
+    ["local_file.index delete", "local_file.index create"],
+  );
+  const index = path.join(h.localRoot, stack, "resume", "index.html");
+  assert.match(await readFile(index, "utf8"), /First request/);
+  // On a first attempt, the same stale plan is refused.
+  const again = await h.start({
+    activity: "apply",
+    input: { hash: other.hash },
+  });
+  const err = await h.result(again).then(
+    () => assert.fail("a stale plan was applied"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure,
+  );
+  assert.equal((err.cause.cause as ApplicationFailure).type, "StalePlan");
+  await h.call<DestroyResult>("destroy", request("First request"));
+});

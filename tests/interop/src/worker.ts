@@ -6,7 +6,9 @@
  *   - INTEROP_TASK_QUEUE (default "interop-ts"): the default data converter;
  *   - INTEROP_ENCRYPTED_TASK_QUEUE (default "interop-ts-encrypted"): the same
  *     workflows behind the AES-256-GCM payload codec, keyed by
- *     PROVISIO_CODEC_KEY_ID and PROVISIO_CODEC_KEY_HEX (64 hex characters).
+ *     PROVISIO_CODEC_KEY_ID and PROVISIO_CODEC_KEY_HEX (64 hex characters),
+ *     plus the decrypt-only keys of PROVISIO_CODEC_DECRYPT_ONLY_KEYS
+ *     ("id=hex,..."); the codec is packages/codec-ts.
  * TEMPORAL_ADDRESS (host:port, required) and TEMPORAL_NAMESPACE (default
  * "default") say where the server is.
  *
@@ -22,7 +24,7 @@ import {
   Runtime,
   Worker,
 } from "@temporalio/worker";
-import { AesGcmCodec } from "./aes-gcm-codec";
+import { AesGcmCodec } from "@provisio/codec-ts";
 
 const READY_LINE = "interop worker ready";
 
@@ -47,10 +49,10 @@ async function main(): Promise<void> {
     "INTEROP_ENCRYPTED_TASK_QUEUE",
     "interop-ts-encrypted",
   );
-  const codec = AesGcmCodec.fromHexKey(
-    requiredEnv("PROVISIO_CODEC_KEY_ID"),
-    requiredEnv("PROVISIO_CODEC_KEY_HEX"),
-  );
+  requiredEnv("PROVISIO_CODEC_KEY_ID");
+  requiredEnv("PROVISIO_CODEC_KEY_HEX");
+  // The key ring: that key current, plus any PROVISIO_CODEC_DECRYPT_ONLY_KEYS.
+  const codec = AesGcmCodec.fromEnv(process.env);
 
   Runtime.install({
     logger: new DefaultLogger("WARN"),

@@ -4,12 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Payload } from "@temporalio/common";
 import { temporal } from "@temporalio/proto";
-import {
-  AesGcmCodec,
-  encryptPayload,
-  NONCE_BYTES,
-  TAG_BYTES,
-} from "../src/aes-gcm-codec";
+import { AesGcmCodec, encryptPayload, NONCE_BYTES, TAG_BYTES } from "../src";
 
 const ProtoPayload = temporal.api.common.v1.Payload;
 

@@ -1,5 +1,6 @@
 /**
- * AES-256-GCM payload codec, byte-compatible with the C++ SDK's codec.
+ * AES-256-GCM payload codec, byte-compatible with the C++ SDK's codec
+ * (sdk/include/temporal/converter/aes_gcm_codec.h, docs/payload-encryption.md).
  *
  * An encoded payload has metadata
  *   encoding          = "binary/encrypted"
@@ -10,14 +11,19 @@
  * serialization of the whole original temporal.api.common.v1.Payload, so its
  * metadata (the original encoding) is encrypted too.
  *
+ * Encoding uses the key ring's current key; decoding picks the key named by
+ * "encryption-key-id" among all the ring's keys (see key-ring.ts).
+ *
  * Decoding leaves payloads that are not "binary/encrypted" untouched, so a
  * worker with this codec still reads plain payloads. An unknown key id, an
  * unknown cipher, truncated data or a failed authentication throw an error
  * that says which; the codec never returns unauthenticated bytes.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Payload, PayloadCodec } from "@temporalio/common";
 import { temporal } from "@temporalio/proto";
+import { NONCE_BYTES, open, seal } from "./aes-gcm";
+import { checkKey, KeyRing } from "./key-ring";
 
 export const ENCRYPTED_ENCODING = "binary/encrypted";
 export const CIPHER_NAME = "AES256-GCM";
@@ -25,16 +31,16 @@ export const METADATA_ENCODING = "encoding";
 export const METADATA_CIPHER = "encryption-cipher";
 export const METADATA_KEY_ID = "encryption-key-id";
 
-export const KEY_BYTES = 32;
-export const NONCE_BYTES = 12;
-export const TAG_BYTES = 16;
-
 const ProtoPayload = temporal.api.common.v1.Payload;
 const textEncoder = new TextEncoder();
 // fatal: a key id that is not valid UTF-8 is an error, not a replacement character.
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
 
-/** AesGcmCodecOptions: the key used to encrypt, and every key accepted to decrypt. */
+/**
+ * AesGcmCodecOptions: the key used to encrypt, and every key accepted to
+ * decrypt (the form tests/interop used before the key ring; a KeyRing is the
+ * same thing).
+ */
 export interface AesGcmCodecOptions {
   /** Id of the key that encode uses; written into each payload's metadata. */
   keyId: string;
@@ -44,45 +50,48 @@ export interface AesGcmCodecOptions {
 
 /** AesGcmCodec: a Temporal PayloadCodec that encrypts every payload with AES-256-GCM. */
 export class AesGcmCodec implements PayloadCodec {
-  private readonly keyId: string;
-  private readonly keys: ReadonlyMap<string, Uint8Array>;
+  /** ring: the keys this codec encrypts and decrypts with. */
+  readonly ring: KeyRing;
 
-  constructor(options: AesGcmCodecOptions) {
-    for (const [id, key] of options.keys) {
-      checkKey(id, key);
-    }
-    if (!options.keys.has(options.keyId)) {
-      throw new Error(
-        `AES-GCM codec: the encryption key id "${options.keyId}" has no key`,
-      );
-    }
-    this.keyId = options.keyId;
-    this.keys = new Map(options.keys);
+  constructor(keys: KeyRing | AesGcmCodecOptions) {
+    this.ring = keys instanceof KeyRing ? keys : ringFromOptions(keys);
   }
 
   /** fromHexKey: a codec with one key, given as 64 hexadecimal characters. */
   static fromHexKey(keyId: string, keyHex: string): AesGcmCodec {
-    if (!/^[0-9a-fA-F]{64}$/.test(keyHex)) {
-      throw new Error(
-        `AES-GCM codec: key "${keyId}" must be 64 hexadecimal characters (32 bytes)`,
-      );
-    }
-    return new AesGcmCodec({
-      keyId,
-      keys: new Map([[keyId, Buffer.from(keyHex, "hex")]]),
-    });
+    return new AesGcmCodec(KeyRing.fromHex(keyId, keyHex));
+  }
+
+  /** fromEnv: a codec with the key ring of KeyRing.fromEnv. */
+  static fromEnv(
+    env: Readonly<Record<string, string | undefined>>,
+  ): AesGcmCodec {
+    return new AesGcmCodec(KeyRing.fromEnv(env));
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
-    const key = this.keys.get(this.keyId)!;
+    const keyId = this.ring.currentKeyId;
+    const key = this.ring.currentKey();
     return payloads.map((payload) =>
-      encryptPayload(payload, this.keyId, key, randomBytes(NONCE_BYTES)),
+      encryptPayload(payload, keyId, key, randomBytes(NONCE_BYTES)),
     );
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => decryptPayload(payload, this.keys));
+    return payloads.map((payload) => decryptPayload(payload, this.ring));
   }
+}
+
+function ringFromOptions(options: AesGcmCodecOptions): KeyRing {
+  const current = options.keys.get(options.keyId);
+  if (current === undefined) {
+    throw new Error(
+      `AES-GCM codec: the encryption key id "${options.keyId}" has no key`,
+    );
+  }
+  const rest = new Map(options.keys);
+  rest.delete(options.keyId);
+  return new KeyRing({ id: options.keyId, key: current }, rest);
 }
 
 /**
@@ -98,33 +107,25 @@ export function encryptPayload(
   nonce: Uint8Array,
 ): Payload {
   checkKey(keyId, key);
-  if (nonce.length !== NONCE_BYTES) {
-    throw new Error(
-      `AES-GCM codec: the nonce must be ${NONCE_BYTES} bytes, got ${nonce.length}`,
-    );
-  }
   const plaintext = ProtoPayload.encode(payload).finish();
-  const cipher = createCipheriv("aes-256-gcm", key, nonce, {
-    authTagLength: TAG_BYTES,
-  });
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return {
     metadata: {
       [METADATA_ENCODING]: textEncoder.encode(ENCRYPTED_ENCODING),
       [METADATA_CIPHER]: textEncoder.encode(CIPHER_NAME),
       [METADATA_KEY_ID]: textEncoder.encode(keyId),
     },
-    data: Buffer.concat([nonce, ciphertext, cipher.getAuthTag()]),
+    data: seal(plaintext, keyId, key, nonce),
   };
 }
 
 /**
  * decryptPayload: the original payload inside an encoded one, or `payload`
- * itself when its encoding is not "binary/encrypted".
+ * itself when its encoding is not "binary/encrypted". `keys` is a KeyRing or
+ * a map of keys by id.
  */
 export function decryptPayload(
   payload: Payload,
-  keys: ReadonlyMap<string, Uint8Array>,
+  keys: KeyRing | ReadonlyMap<string, Uint8Array>,
 ): Payload {
   if (metadataString(payload, METADATA_ENCODING) !== ENCRYPTED_ENCODING) {
     return payload;
@@ -141,32 +142,11 @@ export function decryptPayload(
       `AES-GCM codec: encrypted payload has no "${METADATA_KEY_ID}" metadata`,
     );
   }
-  const key = keys.get(keyId);
+  const key = keys instanceof KeyRing ? keys.key(keyId) : keys.get(keyId);
   if (key === undefined) {
     throw new Error(`AES-GCM codec: unknown encryption key id "${keyId}"`);
   }
-  const data = payload.data ?? new Uint8Array();
-  if (data.length < NONCE_BYTES + TAG_BYTES) {
-    throw new Error(
-      `AES-GCM codec: encrypted data is ${data.length} bytes, shorter than nonce and tag (${NONCE_BYTES + TAG_BYTES})`,
-    );
-  }
-  const nonce = data.subarray(0, NONCE_BYTES);
-  const ciphertext = data.subarray(NONCE_BYTES, data.length - TAG_BYTES);
-  const tag = data.subarray(data.length - TAG_BYTES);
-  let plaintext: Buffer;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, nonce, {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAuthTag(tag);
-    plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-  } catch (cause) {
-    throw new Error(
-      `AES-GCM codec: authentication failed for a payload encrypted with key id "${keyId}" (wrong key or tampered data)`,
-      { cause },
-    );
-  }
+  const plaintext = open(payload.data ?? new Uint8Array(), keyId, key);
   try {
     return ProtoPayload.decode(plaintext);
   } catch (cause) {
@@ -186,13 +166,5 @@ function metadataString(payload: Payload, name: string): string | undefined {
     return textDecoder.decode(value);
   } catch {
     throw new Error(`AES-GCM codec: metadata "${name}" is not valid UTF-8`);
-  }
-}
-
-function checkKey(keyId: string, key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) {
-    throw new Error(
-      `AES-GCM codec: key "${keyId}" must be ${KEY_BYTES} bytes, got ${key.length}`,
-    );
   }
 }

@@ -1,0 +1,425 @@
+/**
+ * The runner's activities, served on task queue `iac-opentofu`. Each is a
+ * plain async function of one object argument; createActivities binds them
+ * to a configuration, a plan store and the codec's key ring.
+ *
+ *   plan      lay out, init, `plan -json -out`, `show -json`; store the plan
+ *             file encrypted under its SHA-256; return the summary.
+ *   apply     fetch a plan by hash, check the hash, `apply -json PLANFILE`,
+ *             heartbeating each resource's progress. A stale plan is the
+ *             non-retryable failure StalePlan.
+ *   drift     a refresh-only plan with -detailed-exitcode: what drifted.
+ *   destroy   plan -destroy, stored, then applied through apply's path.
+ *   outputs   `output -json`; sensitive values leave only sealed.
+ *   resources `state list`: the resource instances in the stack's state.
+ *   runLog    the lines of one run's log.
+ *
+ * Every activity heartbeats (ApplyProgress details, with its phase) at least
+ * every heartbeatIntervalMs, so a cancel reaches it; a cancel interrupts tofu
+ * (SIGINT, then SIGKILL after the grace period) and the activity ends
+ * cancelled once tofu has exited.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Context } from "@temporalio/activity";
+import { ApplicationFailure } from "@temporalio/common";
+import { sealText } from "@provisio/codec-ts";
+import { ApplyProgress, ApplyTracker } from "./events";
+import { planNotFound } from "./failures";
+import {
+  outputsChange,
+  ResourceChange,
+  ShownPlan,
+  summarizeChanges,
+  summarizeDrift,
+} from "./plan-summary";
+import { StoredPlan } from "./plan-store";
+import { Run, RunnerDeps, RunnerHeartbeat } from "./run";
+import { layOut, StackInputs, WorkingDir } from "./working-dir";
+
+export type {
+  ApplyProgress,
+  ResourceChange,
+  RunnerDeps,
+  RunnerHeartbeat,
+  StackInputs,
+};
+
+/** PlanInput: what to plan. `destroy` plans the stack's destruction. */
+export interface PlanInput extends StackInputs {
+  destroy?: boolean;
+}
+
+/** PlanResult: a stored plan, named by its hash, and what it would do. */
+export interface PlanResult {
+  /** Hex SHA-256 of the plaintext plan file: what an approval names. */
+  hash: string;
+  stack: string;
+  template: string;
+  /** SHA-256 over the template's files: the version the stack was made from. */
+  templateHash: string;
+  /** Per resource: address, actions, changed attributes (sensitive masked). */
+  summary: ResourceChange[];
+  /** `tofu show` of the plan, as a person reads it. */
+  planText: string;
+  hasChanges: boolean;
+  /** The run whose log runLog returns. */
+  runId: string;
+}
+
+export interface ApplyInput {
+  hash: string;
+}
+
+export interface ApplyResult {
+  hash: string;
+  stack: string;
+  /** Resources whose change completed, by address, with the action. */
+  applied: Array<{ address: string; action: string }>;
+  progress: ApplyProgress;
+  /**
+   * Set when this attempt found the plan half-applied by an attempt that died
+   * (the saved plan was then stale) and finished it from a fresh plan of the
+   * same request: the hash of that plan.
+   */
+  resumedWithPlan?: string;
+  /** The last heartbeat of the previous attempt, when this is a retry. */
+  previousAttemptProgress?: RunnerHeartbeat;
+  /** True when an earlier attempt had already applied the plan completely. */
+  alreadyApplied: boolean;
+  runId: string;
+}
+
+export type DriftInput = StackInputs;
+
+export interface DriftResult {
+  drifted: boolean;
+  /** Per drifted resource: address, actions, attributes that changed. */
+  resources: ResourceChange[];
+  runId: string;
+}
+
+export type DestroyInput = StackInputs;
+
+export interface DestroyResult {
+  plan: PlanResult;
+  apply: ApplyResult;
+}
+
+export interface OutputsInput {
+  stack: string;
+  template: string;
+}
+
+/** OutputValue: a plain value, or a sensitive one only as sealed text. */
+export type OutputValue =
+  | { sensitive: false; value: unknown }
+  | {
+      sensitive: true;
+      /** codec-ts sealText of the JSON of the value, under the codec key. */
+      sealed: string;
+    };
+
+export interface OutputsResult {
+  outputs: Record<string, OutputValue>;
+  runId: string;
+}
+
+export interface ResourcesResult {
+  addresses: string[];
+  runId: string;
+}
+
+export interface RunLogInput {
+  runId: string;
+}
+
+/** createActivities: the runner's activities over these dependencies. */
+export function createActivities(deps: RunnerDeps) {
+  const { config, store } = deps;
+
+  // withRun: a Run and a working directory for `inputs`, both closed after.
+  async function withRun<T>(
+    operation: string,
+    inputs: StackInputs,
+    body: (run: Run, wd: WorkingDir) => Promise<T>,
+  ): Promise<T> {
+    const run = new Run(deps, inputs.stack, operation);
+    let wd: WorkingDir | undefined;
+    try {
+      try {
+        wd = await layOut(config, inputs);
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: "InvalidConfiguration",
+          message: (err as Error).message,
+          nonRetryable: true,
+        });
+      }
+      await run.init(wd);
+      return await body(run, wd);
+    } catch (err) {
+      run.log.append("runner", `failed: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      await run.close();
+      await wd?.remove();
+    }
+  }
+
+  async function planIn(
+    run: Run,
+    wd: WorkingDir,
+    input: PlanInput,
+  ): Promise<PlanResult> {
+    const planFile = path.join(wd.dir, "provisio.tfplan");
+    const args = ["plan", "-json", "-input=false", `-out=${planFile}`];
+    if (input.destroy) args.push("-destroy");
+    await run.tofu(wd, "plan", args);
+    // Both read the same saved plan: run them side by side.
+    const [json, text] = await Promise.all([
+      run.tofu(wd, "show", ["show", "-json", "-no-color", planFile], {
+        logStdout: false,
+      }),
+      run.tofu(wd, "show", ["show", "-no-color", planFile]),
+    ]);
+    const shown = JSON.parse(json.stdout) as ShownPlan;
+    const planText = text.stdout;
+    const summary = summarizeChanges(shown);
+    const bytes = await readFile(planFile);
+    const stackInputs: PlanInput = {
+      stack: input.stack,
+      template: input.template,
+      parameters: input.parameters ?? {},
+      ...(input.region ? { region: input.region } : {}),
+      ...(input.profile ? { profile: input.profile } : {}),
+      ...(input.destroy ? { destroy: true } : {}),
+    };
+    const hash = await store.put({
+      stack: input.stack,
+      template: input.template,
+      operation: input.destroy ? "destroy" : "plan",
+      planFile: bytes,
+      inputs: stackInputs,
+      resourceChanges: summary.length,
+    });
+    run.log.append(
+      "runner",
+      `stored plan ${hash} (${summary.length} resource changes)`,
+    );
+    return {
+      hash,
+      stack: input.stack,
+      template: input.template,
+      templateHash: wd.templateHash,
+      summary,
+      planText,
+      hasChanges: summary.length > 0 || outputsChange(shown),
+      runId: run.runId,
+    };
+  }
+
+  // applyIn: applies a stored plan in a working directory laid out for it.
+  async function applyIn(
+    run: Run,
+    wd: WorkingDir,
+    plan: StoredPlan<PlanInput>,
+  ): Promise<Pick<ApplyResult, "applied" | "progress">> {
+    const planFile = path.join(wd.dir, "provisio.tfplan");
+    await writeFile(planFile, plan.planFile);
+    await store.markApplyStarted(plan.hash);
+    const tracker = new ApplyTracker(plan.resourceChanges);
+    const applied: Array<{ address: string; action: string }> = [];
+    run.progress = tracker.progress();
+    await run.tofu(wd, "apply", ["apply", "-json", "-input=false", planFile], {
+      onEvent: (event) => {
+        const progress = tracker.observe(event);
+        if (progress === undefined) return;
+        run.progress = progress;
+        if (progress.status === "complete") {
+          applied.push({ address: progress.address, action: progress.action });
+        }
+        run.heartbeat();
+      },
+    });
+    await store.markApplied(plan.hash);
+    return { applied, progress: tracker.progress() };
+  }
+
+  async function fetchPlan(hash: string): Promise<StoredPlan<PlanInput>> {
+    if (!/^[0-9a-f]{64}$/.test(hash)) {
+      throw planNotFound(`"${hash}" is not a plan hash (64 hex digits)`);
+    }
+    let plan: StoredPlan<PlanInput> | undefined;
+    try {
+      plan = await store.get<PlanInput>(hash);
+    } catch (err) {
+      throw planNotFound(`plan ${hash}: ${(err as Error).message}`);
+    }
+    if (plan === undefined)
+      throw planNotFound(`no stored plan has hash ${hash}`);
+    return plan;
+  }
+
+  async function applyStored(
+    operation: string,
+    plan: StoredPlan<PlanInput>,
+  ): Promise<ApplyResult> {
+    const info = Context.current().info;
+    const previous =
+      info.attempt > 1
+        ? (info.heartbeatDetails as RunnerHeartbeat | undefined)
+        : undefined;
+    const base = {
+      hash: plan.hash,
+      stack: plan.stack,
+      ...(previous ? { previousAttemptProgress: previous } : {}),
+    };
+    if (plan.appliedAt !== null && info.attempt > 1) {
+      // The previous attempt applied it all and died before reporting.
+      const run = new Run(deps, plan.stack, operation);
+      run.log.append(
+        "runner",
+        `plan ${plan.hash} was applied by an earlier attempt`,
+      );
+      await run.close();
+      return {
+        ...base,
+        applied: [],
+        progress: run.progress,
+        alreadyApplied: true,
+        runId: run.runId,
+      };
+    }
+    return withRun(operation, plan.inputs, async (run, wd) => {
+      try {
+        const done = await applyIn(run, wd, plan);
+        return { ...base, ...done, alreadyApplied: false, runId: run.runId };
+      } catch (err) {
+        const stale =
+          err instanceof ApplicationFailure && err.type === "StalePlan";
+        if (!stale || info.attempt === 1 || plan.applyStartedAt === null)
+          throw err;
+        // An earlier attempt of this very activity started applying this plan
+        // and died; its partial apply made the plan stale. Finish the approved
+        // request: plan it again from the same inputs and apply that.
+        run.log.append(
+          "runner",
+          `plan ${plan.hash} is stale after an interrupted attempt: resuming from a fresh plan of the same request`,
+        );
+        const again = await planIn(run, wd, plan.inputs);
+        const fresh = await fetchPlan(again.hash);
+        const done = await applyIn(run, wd, fresh);
+        return {
+          ...base,
+          ...done,
+          resumedWithPlan: again.hash,
+          alreadyApplied: false,
+          runId: run.runId,
+        };
+      }
+    });
+  }
+
+  return {
+    async plan(input: PlanInput): Promise<PlanResult> {
+      return withRun(
+        input.destroy ? "plan-destroy" : "plan",
+        input,
+        (run, wd) => planIn(run, wd, input),
+      );
+    },
+
+    async apply(input: ApplyInput): Promise<ApplyResult> {
+      return applyStored("apply", await fetchPlan(input.hash));
+    },
+
+    async drift(input: DriftInput): Promise<DriftResult> {
+      return withRun("drift", input, async (run, wd) => {
+        const planFile = path.join(wd.dir, "drift.tfplan");
+        const result = await run.tofu(
+          wd,
+          "drift",
+          [
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-json",
+            "-input=false",
+            `-out=${planFile}`,
+          ],
+          { okCodes: [0, 2] },
+        );
+        if (result.code === 0) {
+          return { drifted: false, resources: [], runId: run.runId };
+        }
+        const shown = JSON.parse(
+          (
+            await run.tofu(
+              wd,
+              "show",
+              ["show", "-json", "-no-color", planFile],
+              {
+                logStdout: false,
+              },
+            )
+          ).stdout,
+        ) as ShownPlan;
+        const resources = summarizeDrift(shown);
+        return { drifted: resources.length > 0, resources, runId: run.runId };
+      });
+    },
+
+    async destroy(input: DestroyInput): Promise<DestroyResult> {
+      const plan = await withRun("plan-destroy", input, (run, wd) =>
+        planIn(run, wd, { ...input, destroy: true }),
+      );
+      const apply = await applyStored("destroy", await fetchPlan(plan.hash));
+      return { plan, apply };
+    },
+
+    async outputs(input: OutputsInput): Promise<OutputsResult> {
+      return withRun("outputs", input, async (run, wd) => {
+        const shown = JSON.parse(
+          (
+            await run.tofu(wd, "outputs", ["output", "-json", "-no-color"], {
+              logStdout: false,
+            })
+          ).stdout,
+        ) as Record<string, { value: unknown; sensitive: boolean }>;
+        const outputs: Record<string, OutputValue> = {};
+        for (const [name, output] of Object.entries(shown)) {
+          outputs[name] = output.sensitive
+            ? {
+                sensitive: true,
+                sealed: sealText(deps.ring, JSON.stringify(output.value)),
+              }
+            : { sensitive: false, value: output.value };
+        }
+        return { outputs, runId: run.runId };
+      });
+    },
+
+    async resources(input: OutputsInput): Promise<ResourcesResult> {
+      return withRun("resources", input, async (run, wd) => {
+        const listed = await run.tofu(wd, "state", [
+          "state",
+          "list",
+          "-no-color",
+        ]);
+        const addresses = listed.stdout
+          .split("\n")
+          .map((l) => l.trim())
+          .filter(Boolean);
+        return { addresses, runId: run.runId };
+      });
+    },
+
+    async runLog(input: RunLogInput): Promise<{ lines: string[] }> {
+      return { lines: await store.runLog(input.runId) };
+    },
+  };
+}
+
+/** RunnerActivities: the activity functions, for proxyActivities<RunnerActivities>. */
+export type RunnerActivities = ReturnType<typeof createActivities>;

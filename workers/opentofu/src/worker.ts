@@ -1,0 +1,86 @@
+/**
+ * The OpenTofu runner worker: serves the activities of activities.ts on task
+ * queue `iac-opentofu` (PROVISIO_RUNNER_TASK_QUEUE overrides it), every
+ * payload through the AES-256-GCM codec of packages/codec-ts.
+ *
+ * Environment: TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE (default
+ * "default"), the codec's PROVISIO_CODEC_KEY_ID, PROVISIO_CODEC_KEY_HEX and
+ * optional PROVISIO_CODEC_DECRYPT_ONLY_KEYS, and config.ts's variables.
+ *
+ * Prints exactly `opentofu runner ready` on stdout once it polls; the SDK's
+ * logs go to stderr. SIGINT or SIGTERM shuts it down gracefully: running
+ * activities are cancelled (so tofu gets SIGINT) and the process exits 0.
+ */
+import {
+  DefaultLogger,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  Worker,
+} from "@temporalio/worker";
+import { AesGcmCodec, KeyRing } from "@provisio/codec-ts";
+import { createActivities } from "./activities";
+import { configFromEnv } from "./config";
+import { PlanStore } from "./plan-store";
+
+export const TASK_QUEUE = "iac-opentofu";
+const READY_LINE = "opentofu runner ready";
+
+async function main(): Promise<void> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error("TEMPORAL_ADDRESS must be set");
+  const namespace = process.env.TEMPORAL_NAMESPACE || "default";
+  const taskQueue = process.env.PROVISIO_RUNNER_TASK_QUEUE || TASK_QUEUE;
+  const config = configFromEnv(process.env);
+  const ring = KeyRing.fromEnv(process.env);
+  const store = new PlanStore(config.pgUrl, ring);
+  await store.ensureSchema();
+
+  Runtime.install({
+    logger: new DefaultLogger("WARN"),
+    telemetryOptions: {
+      logging: {
+        filter: makeTelemetryFilterString({ core: "WARN" }),
+        forward: {},
+      },
+    },
+    shutdownSignals: ["SIGINT", "SIGTERM"],
+  });
+  const connection = await NativeConnection.connect({ address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      activities: createActivities({ config, store, ring }),
+      dataConverter: { payloadCodecs: [new AesGcmCodec(ring)] },
+      // tofu runs are heavy: a few at a time per worker; scale with workers.
+      maxConcurrentActivityTaskExecutions: Number(
+        process.env.PROVISIO_RUNNER_CONCURRENCY || "4",
+      ),
+      // On shutdown, running activities are cancelled after a second, so
+      // tofu gets SIGINT and its own grace period (PROVISIO_TOFU_GRACE_MS).
+      shutdownGraceTime: "1s",
+    });
+    const ready = (async () => {
+      while (worker.getState() === "INITIALIZED") {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (worker.getState() === "RUNNING") {
+        process.stdout.write(`${READY_LINE}\n`);
+      }
+    })();
+    await Promise.all([worker.run(), ready]);
+  } finally {
+    await connection.close();
+    await store.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error("opentofu runner failed:", err);
+    process.exit(1);
+  },
+);

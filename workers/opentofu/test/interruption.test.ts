@@ -1,0 +1,393 @@
+// Interrupted applies through the real server: a cancel stops tofu with
+// SIGINT and leaves state equal to what exists; a worker SIGKILLed (with its
+// tofu) before the first, after the third and after the last apply_complete
+// of a 10-file stack is retried by Temporal and converges to exactly one of
+// each resource, with the state equal to what exists.
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  WorkflowFailedError,
+} from "@temporalio/client";
+import type {
+  ApplyResult,
+  DestroyResult,
+  DriftResult,
+  PlanResult,
+  ResourcesResult,
+  RunnerHeartbeat,
+} from "../src/activities";
+import { parseEventLine, TofuEvent } from "../src/events";
+import { chainTemplate } from "./chain-template";
+import { Harness, sql, waitFor } from "./harness";
+
+const FILES = 10;
+const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
+const TEMPLATE = "chain";
+// Half a second between files: ample for a poll every 20 ms of a log
+// flushed every 100 ms, even on two loaded cores.
+const PACED = { pace_seconds: 0.5 };
+
+let h: Harness;
+before(async () => {
+  h = await Harness.start(
+    "interruption",
+    { [TEMPLATE]: chainTemplate(FILES) },
+    {
+      PROVISIO_TOFU_GRACE_MS: "20000",
+    },
+  );
+});
+after(async () => {
+  await h?.close();
+});
+
+async function events(stack: string): Promise<TofuEvent[]> {
+  const lines = await h.runLogLines(stack, "apply");
+  return lines
+    .map(parseEventLine)
+    .filter((e): e is TofuEvent => e !== undefined);
+}
+
+function completedFiles(all: TofuEvent[]): string[] {
+  return all
+    .filter(
+      (e) =>
+        e.type === "apply_complete" &&
+        e.hook?.resource?.addr?.startsWith("local_file."),
+    )
+    .map((e) => e.hook!.resource!.addr!);
+}
+
+async function filesOnDisk(stack: string): Promise<string[]> {
+  return (
+    await readdir(path.join(h.localRoot, stack)).catch(() => [] as string[])
+  ).sort();
+}
+
+// assertHeartbeat: the runner's typed heartbeat details. A throttled
+// heartbeat may still be one from before the apply began (phase init), whose
+// progress is empty.
+function assertHeartbeat(details: unknown): asserts details is RunnerHeartbeat {
+  const hb = details as RunnerHeartbeat;
+  assert.equal(typeof hb, "object");
+  assert.equal(typeof hb.phase, "string");
+  for (const field of ["address", "action", "status"] as const)
+    assert.equal(typeof hb[field], "string");
+  for (const field of ["elapsedSeconds", "done", "total"] as const)
+    assert.equal(typeof hb[field], "number");
+  if (hb.phase === "apply") assert.equal(hb.total, 2 * FILES + 1);
+  assert.ok(hb.done <= hb.total);
+}
+
+// stateEqualsWhatExists: the stack's state lists exactly the files on disk,
+// drift finds nothing and the lock is free (the calls take it).
+async function assertStateEqualsWhatExists(stack: string): Promise<string[]> {
+  const { addresses } = await h.call<ResourcesResult>("resources", {
+    stack,
+    template: TEMPLATE,
+  });
+  const inState = addresses
+    .filter((a) => a.startsWith("local_file."))
+    .map((a) => `${a.slice("local_file.".length)}.txt`)
+    .sort();
+  assert.deepEqual(
+    inState,
+    await filesOnDisk(stack),
+    "the state lists exactly the files that exist",
+  );
+  const drift = await h.call<DriftResult>("drift", {
+    stack,
+    template: TEMPLATE,
+  });
+  assert.equal(
+    drift.drifted,
+    false,
+    `drift: ${JSON.stringify(drift.resources)}`,
+  );
+  return addresses;
+}
+
+test("a cancelled apply stops tofu with SIGINT and leaves state equal to what exists", async () => {
+  const stack = "cancel-chain";
+  // A second between files, and a short heartbeat timeout: the SDK sends
+  // heartbeats (and so learns of the cancel) every 0.8 s, so the cancel lands
+  // well before the last file.
+  const plan = await h.call<PlanResult>("plan", {
+    stack,
+    template: TEMPLATE,
+    parameters: { pace_seconds: 1 },
+  });
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: plan.hash },
+    heartbeatTimeoutMs: 1000,
+  });
+  // The heartbeats, as the server shows them for the pending activity.
+  const seen = await waitFor(
+    "a heartbeat with two files done",
+    async () => {
+      const details = await h.pendingHeartbeat(handle);
+      return details !== undefined && (details as RunnerHeartbeat).done >= 4
+        ? details
+        : undefined;
+    },
+    60_000,
+    100,
+  );
+  assertHeartbeat(seen);
+  assert.equal(seen.phase, "apply");
+  assert.match(seen.address, /^(local_file|terraform_data)\./);
+  await handle.cancel();
+  const err = await h.result(handle).then(
+    () => assert.fail("the apply completed"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure,
+    `not a cancel: ${err}`,
+  );
+
+  const log = await h.runLogLines(stack, "apply");
+  assert.ok(
+    log.some((l) => l.startsWith("cancel: SIGINT to tofu")),
+    "SIGINT was sent",
+  );
+  assert.ok(
+    log.some((l) => l.startsWith("cancel: tofu exited")),
+    "tofu exited",
+  );
+  assert.ok(
+    !log.some((l) => l.includes("SIGKILL")) ||
+      log.every((l) => !l.includes("still running, SIGKILL")),
+    "no SIGKILL was needed",
+  );
+  const interrupted = await filesOnDisk(stack);
+  console.log(
+    `cancel: tofu stopped with ${interrupted.length} of ${FILES} files created`,
+  );
+  assert.ok(
+    interrupted.length >= 2 && interrupted.length < FILES,
+    `cancelled mid-apply (${interrupted.length} files)`,
+  );
+  await assertStateEqualsWhatExists(stack);
+
+  // The lock is free and the rest is planned: exactly the missing files.
+  const rest = await h.call<PlanResult>("plan", { stack, template: TEMPLATE });
+  const planned = rest.summary
+    .filter((r) => r.address.startsWith("local_file."))
+    .map((r) => `${r.address.slice(11)}.txt`)
+    .sort();
+  assert.deepEqual(
+    planned,
+    ALL_FILES.filter((f) => !interrupted.includes(f)),
+  );
+  await h.call<DestroyResult>("destroy", { stack, template: TEMPLATE });
+  assert.deepEqual(await filesOnDisk(stack), []);
+});
+
+function step(what: string): void {
+  if (process.env.PROVISIO_TEST_VERBOSE)
+    console.log(`${new Date().toISOString()} ${what}`);
+}
+
+test("a second run on a stack fails clearly (retryable StateLocked) while an apply holds its lock", async () => {
+  const stack = "lock-chain";
+  const inputs = { stack, template: TEMPLATE, parameters: PACED };
+  const plan = await h.call<PlanResult>("plan", inputs);
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: plan.hash },
+    heartbeatTimeoutMs: 3000,
+  });
+  await waitFor("the apply to start", async () =>
+    (await events(stack)).some((e) => e.type === "apply_start")
+      ? true
+      : undefined,
+  );
+  const err = await h.call("plan", inputs, { maximumAttempts: 1 }).then(
+    () => assert.fail("the second plan ran while the apply held the lock"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure,
+  );
+  const failure = err.cause.cause;
+  assert.ok(failure instanceof ApplicationFailure);
+  assert.equal(failure.type, "StateLocked");
+  assert.equal(failure.nonRetryable, false);
+  assert.match(failure.message, /Error acquiring the state lock/);
+  // The first apply is unharmed, and once it is done the lock is free.
+  const applied = (await h.result(handle)) as ApplyResult;
+  assert.equal(applied.progress.done, 2 * FILES + 1);
+  assert.deepEqual(await filesOnDisk(stack), ALL_FILES);
+  assert.equal((await h.call<PlanResult>("plan", inputs)).hasChanges, false);
+  await h.call<DestroyResult>("destroy", {
+    ...inputs,
+    parameters: { pace_seconds: 0 },
+  });
+});
+
+interface KillPoint {
+  name: string;
+  /** Whether the events so far are the moment to kill. */
+  now(all: TofuEvent[]): boolean;
+}
+
+const KILL_POINTS: KillPoint[] = [
+  {
+    name: "before the first apply_complete",
+    now: (all) => all.some((e) => e.type === "apply_start"),
+  },
+  {
+    name: "after the 3rd apply_complete",
+    now: (all) => completedFiles(all).length >= 3,
+  },
+  {
+    name: "after the last apply_complete",
+    now: (all) => completedFiles(all).length >= FILES,
+  },
+];
+
+for (const point of KILL_POINTS) {
+  test(`the worker SIGKILLed ${point.name}: the retry converges`, async () => {
+    const stack = `crash-${KILL_POINTS.indexOf(point)}`;
+    const plan = await h.call<PlanResult>("plan", {
+      stack,
+      template: TEMPLATE,
+      parameters: PACED,
+    });
+    assert.equal(plan.summary.length, 2 * FILES + 1);
+    const handle = await h.start({
+      activity: "apply",
+      input: { hash: plan.hash },
+      heartbeatTimeoutMs: 3000,
+      maximumAttempts: 5,
+    });
+    const atKill = await waitFor(
+      `the moment ${point.name}`,
+      async () => {
+        const all = await events(stack);
+        return point.now(all) ? all : undefined;
+      },
+      120_000,
+      20,
+    );
+    step("killing the runner");
+    await h.killRunner();
+    step("killed");
+    const running = atKill
+      .filter((e) => e.type === "apply_start")
+      .map((e) => e.hook!.resource!.addr!);
+    const finished = new Set(
+      atKill
+        .filter((e) => e.type === "apply_complete")
+        .map((e) => e.hook!.resource!.addr!),
+    );
+    const inFlight = running.filter((a) => !finished.has(a));
+    const onDisk = await filesOnDisk(stack);
+    console.log(
+      `kill ${point.name}: hit after ${completedFiles(atKill).length} local_file apply_complete event(s), ` +
+        `with ${inFlight.join(", ") || "nothing"} in flight; ${onDisk.length} of ${FILES} files on disk`,
+    );
+    const heartbeat = await h.pendingHeartbeat(handle);
+    if (heartbeat !== undefined) assertHeartbeat(heartbeat);
+
+    step("restarting the runner");
+    await h.startRunner();
+    step("runner restarted");
+    const result = (await h.result(handle)) as ApplyResult;
+    console.log(
+      `  retried: ${result.resumedWithPlan ? `resumed with a fresh plan ${result.resumedWithPlan.slice(0, 12)}` : "the same plan applied again"}; ` +
+        `the killed attempt's last heartbeat: ${JSON.stringify(result.previousAttemptProgress)}`,
+    );
+    assert.ok(
+      result.previousAttemptProgress,
+      "the retry saw the killed attempt's heartbeat",
+    );
+    assertHeartbeat(result.previousAttemptProgress);
+
+    // Exactly one of each resource, and the state equals what exists.
+    assert.deepEqual(await filesOnDisk(stack), ALL_FILES);
+    for (let i = 0; i < FILES; i++) {
+      assert.equal(
+        await readFile(path.join(h.localRoot, stack, `f${i}.txt`), "utf8"),
+        `file ${i} of ${stack}\n`,
+      );
+    }
+    const addresses = await assertStateEqualsWhatExists(stack);
+    assert.equal(addresses.length, 2 * FILES + 1);
+    assert.equal(new Set(addresses).size, addresses.length);
+    // (A plan with no changes would add nothing: the 21 addresses in state
+    // and no drift already say the configuration is fully applied.)
+    await h.call<DestroyResult>("destroy", {
+      stack,
+      template: TEMPLATE,
+      parameters: { pace_seconds: 0 },
+    });
+    assert.deepEqual(await filesOnDisk(stack), []);
+  });
+}
+
+test("a retried apply whose plan went stale after its own start resumes from a fresh plan of the same request", async () => {
+  // The resume path, made to happen: OpenTofu persists state during an apply
+  // only every 20 s, so the kills above never leave a half-saved state. Here
+  // the state moves on under plan `first` (another plan is applied), its row
+  // is marked started as a dying attempt would have left it, and attempt 1 of
+  // its apply is killed before it reaches tofu apply.
+  const stack = "resume-site";
+  const request = (greeting: string) => ({
+    stack,
+    template: "local-site",
+    parameters: { site_name: "resume", greeting },
+  });
+  const first = await h.call<PlanResult>("plan", request("First request"));
+  const other = await h.call<PlanResult>("plan", request("Other request"));
+  await h.call<ApplyResult>("apply", { hash: other.hash });
+  await sql(
+    h.database,
+    "UPDATE iac_plans SET apply_started_at = now() WHERE hash = $1",
+    [first.hash],
+  );
+
+  const handle = await h.start({
+    activity: "apply",
+    input: { hash: first.hash },
+    heartbeatTimeoutMs: 2000,
+  });
+  await waitFor("attempt 1 to start", async () => {
+    const lines = await h.runLogLines(stack, "apply");
+    return lines.some((l) => l.includes(`workflow ${handle.workflowId}`))
+      ? true
+      : undefined;
+  });
+  await h.killRunner();
+  await h.startRunner();
+  const result = (await h.result(handle)) as ApplyResult;
+  assert.ok(result.resumedWithPlan, "the retry resumed from a fresh plan");
+  assert.notEqual(result.resumedWithPlan, first.hash);
+  assert.deepEqual(
+    result.applied.map((a) => `${a.address} ${a.action}`),
+    ["local_file.index delete", "local_file.index create"],
+  );
+  const index = path.join(h.localRoot, stack, "resume", "index.html");
+  assert.match(await readFile(index, "utf8"), /First request/);
+  // On a first attempt, the same stale plan is refused.
+  const again = await h.start({
+    activity: "apply",
+    input: { hash: other.hash },
+  });
+  const err = await h.result(again).then(
+    () => assert.fail("a stale plan was applied"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure,
+  );
+  assert.equal((err.cause.cause as ApplicationFailure).type, "StalePlan");
+  await h.call<DestroyResult>("destroy", request("First request"));
+});

@@ -224,6 +224,8 @@ struct RequestState {
   std::string requester;
   std::string team;
   std::string template_name;
+  /// template_hash is the content hash of the template version planned with.
+  std::optional<std::string> template_hash;
   std::optional<std::string> plan_hash;
   std::vector<ResourceChange> plan_summary;
   std::optional<ApprovalPolicy> policy;
@@ -234,19 +236,22 @@ struct RequestState {
 };
 TEMPORAL_JSON_STRUCT(RequestState, (status, "status"), (version, "version"),
                      (application_id, "applicationId"), (requester, "requester"), (team, "team"),
-                     (template_name, "template"), (plan_hash, "planHash"),
-                     (plan_summary, "planSummary"), (policy, "policy"), (approvals, "approvals"),
-                     (outputs, "outputs"), (error, "error"))
+                     (template_name, "template"), (template_hash, "templateHash"),
+                     (plan_hash, "planHash"), (plan_summary, "planSummary"), (policy, "policy"),
+                     (approvals, "approvals"), (outputs, "outputs"), (error, "error"))
 
 /// ProvisionResult is a provisioned request's result: the stack and its
 /// outputs (sensitive ones sealed).
 struct ProvisionResult {
   std::string stack;
   std::string plan_hash;
+  /// template_hash is the content hash of the template version the stack was
+  /// made from.
+  std::string template_hash;
   std::map<std::string, OutputValue> outputs;
 };
 TEMPORAL_JSON_STRUCT(ProvisionResult, (stack, "stack"), (plan_hash, "planHash"),
-                     (outputs, "outputs"))
+                     (template_hash, "templateHash"), (outputs, "outputs"))
 
 /// RecordStateInput is what the RecordState activity writes.
 struct RecordStateInput {

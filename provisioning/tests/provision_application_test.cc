@@ -230,6 +230,14 @@ TEST_F(ProvisionApplicationTest, AnApprovedRequestIsProvisionedAndEveryStepRecor
   ASSERT_TRUE(result.ok()) << result.error();
   EXPECT_EQ(result->stack, application);
   EXPECT_EQ(result->plan_hash, *waiting.plan_hash);
+  // The stack records which version of its template made it.
+  ASSERT_TRUE(waiting.template_hash.has_value());
+  EXPECT_EQ(waiting.template_hash->size(), 64u);
+  EXPECT_EQ(result->template_hash, *waiting.template_hash);
+  EXPECT_EQ(Column("SELECT state->>'templateHash' FROM request_states WHERE workflow_id = $1 "
+                   "AND status = 'PROVISIONED'",
+                   {application}),
+            (std::vector<std::string>{*waiting.template_hash}));
   // The site exists where local-site puts it: <root>/<stack>/<site name>.
   const fs::path index =
       fs::path(Env("PROVISIO_LOCAL_ROOT")) / application / application / "index.html";

@@ -156,6 +156,7 @@ wf::Task<model::Plan> Request::MakePlan(std::optional<std::string> region,
   region_ = std::move(region);
   profile_ = std::move(profile);
   state_.plan_hash = plan.hash;
+  state_.template_hash = plan.template_hash;
   state_.plan_summary = plan.summary;
   co_return plan;
 }
@@ -225,7 +226,8 @@ wf::Task<model::ProvisionResult> Request::Provision() {
   model::OutputsInput which{validated_.stack, request_.template_name};
   model::OutputsResult outputs =
       co_await wf::ExecuteActivity<model::OutputsResult>("outputs", RunnerActivity(), which);
-  model::ProvisionResult result{validated_.stack, plan_->hash, outputs.outputs};
+  model::ProvisionResult result{validated_.stack, plan_->hash, plan_->template_hash,
+                                outputs.outputs};
   for (const auto& [name, output] : outputs.outputs)
     state_.outputs[name] =
         output.sensitive ? nlohmann::json("(sensitive)") : output.value.value_or(nlohmann::json());

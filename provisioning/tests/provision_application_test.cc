@@ -335,6 +335,73 @@ TEST_F(ProvisionApplicationTest, RefusedDecisionsLeaveNoTraceAndASignedOneStillW
   EXPECT_EQ(UpdatesAccepted(handle), 1);
 }
 
+TEST_F(ProvisionApplicationTest, ARePlanReplacesThePlanAndTwoDistinctApprovalsAreNeeded) {
+  const std::string application = "site-" + Random(8);
+  ProvisionRequest request = SiteRequest(application);
+  request.approval = provisio::model::ApprovalPolicy{{"platform-admin"}, 2, false};
+  auto handle = Start(request);
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  const std::string first_hash = *waiting.plan_hash;
+  // The authorizer asks for a fresh plan: a new plan file, a new hash.
+  auto replanned =
+      handle.Update<provisio::model::Plan>("PreviewPlan", provisio::model::PlanChoice{});
+  ASSERT_TRUE(replanned.ok()) << replanned.error();
+  ASSERT_NE(replanned->hash, first_hash);
+  EXPECT_FALSE(replanned->plan_text.empty());
+  auto stale =
+      handle.Update<std::string>("Authorize", Decision(application, "bob", "approve", first_hash));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_NE(stale.error().failure()->message().find("is not the current plan"), std::string::npos);
+  // One approval is not enough; the same person twice does not count twice.
+  ASSERT_TRUE(handle
+                  .Update<std::string>("Authorize",
+                                       Decision(application, "bob", "approve", replanned->hash))
+                  .ok());
+  auto again = handle.Update<std::string>("Authorize",
+                                          Decision(application, "bob", "approve", replanned->hash));
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().failure()->message().find("bob has decided already"), std::string::npos);
+  auto state = handle.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->status, "AWAITING_AUTHORIZATION");
+  ASSERT_TRUE(handle
+                  .Update<std::string>("Authorize",
+                                       Decision(application, "carol", "approve", replanned->hash))
+                  .ok());
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(result->plan_hash, replanned->hash);
+  EXPECT_EQ(Column("SELECT actor FROM audit_events WHERE workflow_id = $1 AND action = "
+                   "'approve' ORDER BY occurred_at, actor",
+                   {application}),
+            (std::vector<std::string>{"bob", "carol"}));
+}
+
+TEST_F(ProvisionApplicationTest, ARequestMayNarrowThePolicyButNeverWidenIt) {
+  ProvisionRequest fewer = SiteRequest("site-" + Random(8));
+  fewer.approval = provisio::model::ApprovalPolicy{{"platform-admin"}, 0, false};
+  auto fewer_handle = Start(fewer);
+  auto fewer_result = fewer_handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(fewer_result.ok());
+  ASSERT_TRUE(fewer_result.error().failure()->cause().has_value());
+  EXPECT_NE(fewer_result.error().failure()->cause()->message().find(
+                "approval.count: 0 is fewer than the template's 1"),
+            std::string::npos);
+  ProvisionRequest other_role = SiteRequest("site-" + Random(8));
+  other_role.approval = provisio::model::ApprovalPolicy{{"anyone"}, 1, false};
+  auto role_result = Start(other_role).GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(role_result.ok());
+  EXPECT_NE(role_result.error().failure()->cause()->message().find(
+                "\"anyone\" is not one of the template's roles"),
+            std::string::npos);
+  ProvisionRequest self = SiteRequest("site-" + Random(8));
+  self.approval = provisio::model::ApprovalPolicy{{"platform-admin"}, 1, true};
+  auto self_result = Start(self).GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(self_result.ok());
+  EXPECT_NE(self_result.error().failure()->cause()->message().find("approval.selfApproval"),
+            std::string::npos);
+}
+
 TEST_F(ProvisionApplicationTest, TheTemporalCliCannotClaimAnAuthorizersIdentity) {
   const std::string cli = Env("TEMPORAL_CLI");
   ASSERT_FALSE(cli.empty()) << "TEMPORAL_CLI is not set (scripts/test sets it)";

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   auto client = temporal::Client::Connect(options);
   if (!client) return Fail(client.error().ToString());
 
+  environment.client = &*client;
   temporal::WorkerOptions worker_options;
   worker_options.task_queue = workflows::kTaskQueue;
   temporal::Worker worker(*client, worker_options);

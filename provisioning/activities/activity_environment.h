@@ -7,6 +7,7 @@
 #include <string>
 
 #include "database/connection.h"
+#include "temporal/client/client.h"
 #include "temporal/error.h"
 
 namespace provisio::activities {
@@ -16,6 +17,9 @@ struct ActivityEnvironment {
   std::string conninfo;
   /// templates_dir holds the catalogue (templates/NAME).
   std::filesystem::path templates_dir;
+  /// client reaches Temporal for the activities that talk to other workflows
+  /// (EnqueueApply); it must outlive the worker.
+  const temporal::Client* client = nullptr;
 
   /// Connect opens a connection; a failure is retryable (the database may be
   /// back on the next attempt), so callers throw it as a plain error.

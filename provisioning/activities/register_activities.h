@@ -3,6 +3,7 @@
 #pragma once
 
 #include "activities/activity_environment.h"
+#include "activities/enqueue_apply.h"
 #include "activities/platform_records.h"
 #include "activities/validate_request.h"
 #include "temporal/worker/worker.h"
@@ -10,7 +11,7 @@
 namespace provisio::activities {
 
 /// RegisterProvisioningActivities registers ValidateRequest and LookupTeam
-/// (run as local activities), RecordState, Notify and Audit. `environment`
+/// (run as local activities), RecordState, Notify, Audit and EnqueueApply. `environment`
 /// must outlive the worker.
 inline void RegisterProvisioningActivities(temporal::Worker& worker,
                                            const ActivityEnvironment& environment) {
@@ -29,7 +30,10 @@ inline void RegisterProvisioningActivities(temporal::Worker& worker,
       .RegisterActivity(
           "Notify", [&environment](model::NotifyInput input) { return Notify(environment, input); })
       .RegisterActivity("Audit",
-                        [&environment](model::AuditInput input) { Audit(environment, input); });
+                        [&environment](model::AuditInput input) { Audit(environment, input); })
+      .RegisterActivity("EnqueueApply", [&environment](model::EnqueueApplyInput input) {
+        return EnqueueApply(environment, input);
+      });
 }
 
 }  // namespace provisio::activities

@@ -12,11 +12,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "activities/register_activities.h"
 #include "approval/approval_signature.h"
 #include "database/migrations.h"
+#include "model/stack.h"
 #include "temporal/client/client.h"
 #include "temporal/converter/aes_gcm_codec.h"
 #include "temporal/worker/replayer.h"
@@ -106,6 +108,7 @@ class ProvisionApplicationTest : public ::testing::Test {
     settings_.approval_key = "test-approval-key-" + Random(16);
     environment_.conninfo = ConnInfo(database_);
     environment_.templates_dir = fs::path(PROVISIO_SOURCE_DIR) / "templates";
+    environment_.client = client_.get();
     task_queue_ = "provisio-test-" + Random(8);
     temporal::WorkerOptions worker_options;
     worker_options.task_queue = task_queue_;
@@ -142,13 +145,13 @@ class ProvisionApplicationTest : public ::testing::Test {
     return request;
   }
 
-  temporal::WorkflowHandle Start(const ProvisionRequest& request) {
+  temporal::WorkflowHandle Start(const ProvisionRequest& request, std::string workflow_id = "") {
     temporal::StartWorkflowOptions options;
-    options.id = request.application;
+    options.id = workflow_id.empty() ? request.application : workflow_id;
     options.task_queue = task_queue_;
     auto handle = client_->StartWorkflow("ProvisionApplication", options, request);
     EXPECT_TRUE(handle.ok()) << handle.error();
-    started_.push_back(request.application);
+    started_.push_back(options.id);
     return std::move(*handle);
   }
 
@@ -193,6 +196,12 @@ class ProvisionApplicationTest : public ::testing::Test {
     if (rows.ok())
       for (const auto& row : *rows) values.push_back(row[0].value_or("NULL"));
     return values;
+  }
+
+  bool Authorize(const temporal::WorkflowHandle& handle, const SignedDecision& decision) {
+    auto answer = handle.Update<std::string>("Authorize", decision);
+    EXPECT_TRUE(answer.ok()) << answer.error();
+    return answer.ok();
   }
 
   int UpdatesAccepted(const temporal::WorkflowHandle& handle) {
@@ -253,8 +262,17 @@ TEST_F(ProvisionApplicationTest, AnApprovedRequestIsProvisionedAndEveryStepRecor
   // Every version is in the database, in order.
   EXPECT_EQ(Column("SELECT status FROM request_states WHERE workflow_id = $1 ORDER BY version",
                    {application}),
-            (std::vector<std::string>{"VALIDATING", "PLANNING", "AWAITING_AUTHORIZATION",
+            (std::vector<std::string>{"VALIDATING", "PLANNING", "AWAITING_AUTHORIZATION", "QUEUED",
                                       "PROVISIONING", "PROVISIONED"}));
+  // The stack's entity gave the turn and got it back.
+  auto stack =
+      client_->GetHandle("stack/" + application).Query<provisio::model::StackState>("GetStack");
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  EXPECT_FALSE(stack->holder.has_value());
+  EXPECT_TRUE(stack->queue.empty());
+  EXPECT_EQ(stack->last_good_plan_hash.value_or(""), *waiting.plan_hash);
+  EXPECT_EQ(stack->template_hash.value_or(""), *waiting.template_hash);
+  started_.push_back("stack/" + application);
   EXPECT_EQ(Column("SELECT actor || ':' || action FROM audit_events WHERE workflow_id = $1 "
                    "ORDER BY occurred_at, recorded_at",
                    {application}),
@@ -263,6 +281,70 @@ TEST_F(ProvisionApplicationTest, AnApprovedRequestIsProvisionedAndEveryStepRecor
                    "'approve'",
                    {application}),
             (std::vector<std::string>{*waiting.plan_hash}));
+}
+
+// The time of the first event of `type` in `handle`'s history whose
+// activity (scheduled event) is `activity_type`.
+std::chrono::system_clock::time_point ActivityEventTime(const temporal::WorkflowHandle& handle,
+                                                        const std::string& activity_type,
+                                                        enums::EventType type) {
+  auto history = handle.FetchHistory();
+  EXPECT_TRUE(history.ok()) << history.error();
+  std::set<std::int64_t> scheduled;
+  for (const auto& event : history->events()) {
+    if (event.event_type() == enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+        event.activity_task_scheduled_event_attributes().activity_type().name() == activity_type)
+      scheduled.insert(event.event_id());
+    std::int64_t of = 0;
+    if (event.has_activity_task_started_event_attributes())
+      of = event.activity_task_started_event_attributes().scheduled_event_id();
+    if (event.has_activity_task_completed_event_attributes())
+      of = event.activity_task_completed_event_attributes().scheduled_event_id();
+    if (event.has_activity_task_failed_event_attributes())
+      of = event.activity_task_failed_event_attributes().scheduled_event_id();
+    if (event.event_type() == type && scheduled.count(of) != 0)
+      return std::chrono::system_clock::time_point(
+          std::chrono::seconds(event.event_time().seconds()) +
+          std::chrono::nanoseconds(event.event_time().nanos()));
+  }
+  ADD_FAILURE() << "no " << enums::EventType_Name(type) << " of " << activity_type;
+  return {};
+}
+
+TEST_F(ProvisionApplicationTest, TwoRequestsOnOneStackApplyOneAfterTheOther) {
+  const std::string application = "site-" + Random(8);
+  ProvisionRequest first = SiteRequest(application);
+  ProvisionRequest second = SiteRequest(application);
+  second.parameters["greeting"] = "Second version";
+  auto a = Start(first, application + "-a");
+  auto b = Start(second, application + "-b");
+  const std::string hash_a = *WaitForStatus(a, "AWAITING_AUTHORIZATION").plan_hash;
+  const std::string hash_b = *WaitForStatus(b, "AWAITING_AUTHORIZATION").plan_hash;
+  ASSERT_TRUE(Authorize(a, Decision(application + "-a", "bob", "approve", hash_a)));
+  ASSERT_TRUE(Authorize(b, Decision(application + "-b", "bob", "approve", hash_b)));
+  auto result_a = a.GetResult<provisio::model::ProvisionResult>();
+  auto result_b = b.GetResult<provisio::model::ProvisionResult>();
+  started_.push_back("stack/" + application);
+  // Exactly one applied first; the other's apply started only after it ended.
+  const bool a_first = result_a.ok();
+  const auto& winner = a_first ? a : b;
+  const auto& loser = a_first ? b : a;
+  const auto& loser_result = a_first ? result_b : result_a;
+  ASSERT_TRUE(a_first ? result_a.ok() : result_b.ok())
+      << (a_first ? result_a.error() : result_b.error());
+  EXPECT_LE(ActivityEventTime(winner, "apply", enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED),
+            ActivityEventTime(loser, "apply", enums::EVENT_TYPE_ACTIVITY_TASK_STARTED));
+  // The later plan was made before the earlier apply: OpenTofu refuses it as
+  // stale, rather than undoing the other request's change.
+  ASSERT_FALSE(loser_result.ok()) << "a stale plan was applied";
+  ASSERT_NE(loser_result.error().failure(), nullptr);
+  ASSERT_TRUE(loser_result.error().failure()->cause().has_value()) << loser_result.error();
+  EXPECT_EQ(loser_result.error().failure()->cause()->application_type(), "StalePlan");
+  auto stack =
+      client_->GetHandle("stack/" + application).Query<provisio::model::StackState>("GetStack");
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  EXPECT_FALSE(stack->holder.has_value()) << "the failed request did not give its turn back";
+  EXPECT_EQ(stack->next_ticket, 3);
 }
 
 TEST_F(ProvisionApplicationTest, ARejectedRequestFailsApplicationNotApproved) {

@@ -219,20 +219,44 @@ wf::Task<void> Request::Fail(const std::string& status, const std::string& error
 }
 
 wf::Task<model::ProvisionResult> Request::Provision() {
+  // The stack's entity serializes applies: wait for this request's turn.
+  std::optional<std::int64_t> turn;
+  wf::SetSignalHandler("ApplyTurn", [&turn](std::int64_t ticket) { turn = ticket; });
+  co_await Record("QUEUED");
+  model::EnqueueApplyInput enqueue{validated_.stack, request_.template_name, state_.application_id,
+                                   plan_->hash};
+  const model::EnqueueApplyResult ticket = co_await wf::ExecuteActivity<model::EnqueueApplyResult>(
+      "EnqueueApply", PlatformActivity(), enqueue);
+  co_await wf::WaitCondition([&turn, &ticket] { return turn == ticket.ticket; });
+
   apply_started_ = true;
   co_await Record("PROVISIONING");
-  model::ApplyInput apply{plan_->hash};
-  co_await wf::ExecuteActivity<model::ApplyResult>("apply", RunnerActivity(), apply);
-  model::OutputsInput which{validated_.stack, request_.template_name};
-  model::OutputsResult outputs =
-      co_await wf::ExecuteActivity<model::OutputsResult>("outputs", RunnerActivity(), which);
-  model::ProvisionResult result{validated_.stack, plan_->hash, plan_->template_hash,
-                                outputs.outputs};
-  for (const auto& [name, output] : outputs.outputs)
+  std::exception_ptr failure;
+  std::optional<model::ProvisionResult> result;
+  try {
+    model::ApplyInput apply{plan_->hash};
+    co_await wf::ExecuteActivity<model::ApplyResult>("apply", RunnerActivity(), apply);
+    model::OutputsInput which{validated_.stack, request_.template_name};
+    model::OutputsResult outputs =
+        co_await wf::ExecuteActivity<model::OutputsResult>("outputs", RunnerActivity(), which);
+    result = model::ProvisionResult{validated_.stack, plan_->hash, plan_->template_hash,
+                                    outputs.outputs};
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // The turn ends whatever happened, even when the request was cancelled (a
+  // detached scope): the next request on the stack goes on.
+  model::ApplyFinished finished{ticket.ticket, !failure, plan_->hash, plan_->template_hash};
+  co_await wf::CancellationScope::Detached().RunOperation([&] {
+    return wf::SignalExternalWorkflow(StackWorkflowId(validated_.stack), "", "ApplyFinished",
+                                      finished);
+  });
+  if (failure) std::rethrow_exception(failure);
+  for (const auto& [name, output] : result->outputs)
     state_.outputs[name] =
         output.sensitive ? nlohmann::json("(sensitive)") : output.value.value_or(nlohmann::json());
   co_await Record("PROVISIONED");
-  co_return result;
+  co_return std::move(*result);
 }
 
 wf::Task<model::ProvisionResult> Request::Run() {

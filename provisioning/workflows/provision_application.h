@@ -1,7 +1,7 @@
 // provisioning/workflows/provision_application.h: one request for resources,
 // from validation to provisioned outputs (docs/provisioning.md).
 //
-//   VALIDATING → PLANNING → AWAITING_AUTHORIZATION → PROVISIONING → PROVISIONED
+//   VALIDATING → PLANNING → AWAITING_AUTHORIZATION → QUEUED → PROVISIONING → PROVISIONED
 //                                  ├→ REJECTED (fails ApplicationNotApproved)
 //                                  └→ AUTHORIZATION_TIMED_OUT (fails AuthorizationTimedOut)
 //   any step → FAILED (the cause in the state) or CANCELLED (after destroying
@@ -21,6 +21,7 @@
 
 #include "model/provision_request.h"
 #include "temporal/workflow/workflow.h"
+#include "workflows/stack.h"
 
 namespace provisio::workflows {
 
@@ -48,6 +49,7 @@ void RegisterProvisioningWorkflows(Registry& registry, const ProvisionSettings& 
   registry.RegisterWorkflow("ProvisionApplication", [&settings](model::ProvisionRequest request) {
     return ProvisionApplication(settings, std::move(request));
   });
+  registry.RegisterWorkflow("Stack", Stack);
 }
 
 }  // namespace provisio::workflows

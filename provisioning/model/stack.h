@@ -62,10 +62,12 @@ struct StackState {
   std::optional<std::string> template_hash;
   /// generation counts the runs of this entity (continue-as-new adds one).
   std::int64_t generation = 1;
+  /// applies_per_run overrides kStackAppliesPerRun (tests, small histories).
+  std::optional<std::int32_t> applies_per_run;
 };
 TEMPORAL_JSON_STRUCT(StackState, (stack, "stack"), (template_name, "template"), (queue, "queue"),
                      (holder, "holder"), (next_ticket, "nextTicket"), (applies, "applies"),
                      (last_good_plan_hash, "lastGoodPlanHash"), (template_hash, "templateHash"),
-                     (generation, "generation"))
+                     (generation, "generation"), (applies_per_run, "appliesPerRun"))
 
 }  // namespace provisio::model

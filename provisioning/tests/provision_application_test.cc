@@ -347,6 +347,79 @@ TEST_F(ProvisionApplicationTest, TwoRequestsOnOneStackApplyOneAfterTheOther) {
   EXPECT_EQ(stack->next_ticket, 3);
 }
 
+// Stands for a request: takes its turn and keeps it until the test says.
+temporal::workflow::Task<std::int64_t> AwaitsTurn() {
+  std::optional<std::int64_t> turn;
+  temporal::workflow::SetSignalHandler("ApplyTurn",
+                                       [&turn](std::int64_t ticket) { turn = ticket; });
+  co_await temporal::workflow::WaitCondition([&turn] { return turn.has_value(); });
+  co_return *turn;
+}
+
+TEST_F(ProvisionApplicationTest, TheStackContinuesAsNewCarryingItsQueue) {
+  worker_->Shutdown();
+  temporal::WorkerOptions options;
+  options.task_queue = task_queue_;
+  worker_ = std::make_unique<temporal::Worker>(*client_, options);
+  provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
+  worker_->RegisterWorkflow("AwaitsTurn", AwaitsTurn);
+  ASSERT_TRUE(worker_->Start().ok());
+
+  const std::string stack = "stack-" + Random(8);
+  provisio::model::StackState fresh;
+  fresh.stack = stack;
+  fresh.template_name = "local-site";
+  fresh.applies_per_run = 1;  // continue as new after every turn
+  temporal::StartWorkflowOptions stack_options;
+  stack_options.id = "stack/" + stack;
+  stack_options.task_queue = task_queue_;
+  auto entity = client_->StartWorkflow("Stack", stack_options, fresh);
+  ASSERT_TRUE(entity.ok()) << entity.error();
+  started_.push_back(stack_options.id);
+  std::vector<temporal::WorkflowHandle> requests;
+  for (int i = 1; i <= 3; ++i) {
+    temporal::StartWorkflowOptions request_options;
+    request_options.id = stack + "-request-" + std::to_string(i);
+    request_options.task_queue = task_queue_;
+    auto request = client_->StartWorkflow("AwaitsTurn", request_options);
+    ASSERT_TRUE(request.ok()) << request.error();
+    requests.push_back(*request);
+    provisio::model::EnqueueApplyInput enqueue{stack, "local-site", request_options.id,
+                                               std::string(64, 'a' + i)};
+    auto ticket = client_->GetHandle(stack_options.id)
+                      .Update<provisio::model::EnqueueApplyResult>("EnqueueApply", enqueue);
+    ASSERT_TRUE(ticket.ok()) << ticket.error();
+    EXPECT_EQ(ticket->ticket, i);
+    EXPECT_EQ(ticket->position, i - 1);
+  }
+  // The first request holds the turn; the other two wait in the queue.
+  auto first = requests[0].GetResult<std::int64_t>();
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(*first, 1);
+  // Its turn ends: the run has given its one turn, and continues as new with
+  // the two waiting requests, whose first gets the next turn.
+  provisio::model::ApplyFinished finished{1, true, std::string(64, 'b'), std::string(64, 'f')};
+  ASSERT_TRUE(client_->GetHandle(stack_options.id).Signal("ApplyFinished", finished).ok());
+  auto second = requests[1].GetResult<std::int64_t>();
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ(*second, 2);
+  auto state = client_->GetHandle(stack_options.id).Query<provisio::model::StackState>("GetStack");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->generation, 2);
+  ASSERT_TRUE(state->holder.has_value());
+  EXPECT_EQ(state->holder->request_id, stack + "-request-2");
+  ASSERT_EQ(state->queue.size(), 1u);
+  EXPECT_EQ(state->queue[0].request_id, stack + "-request-3");
+  EXPECT_EQ(state->next_ticket, 4);
+  EXPECT_EQ(state->last_good_plan_hash.value_or(""), std::string(64, 'b'));
+  // The first run ended by continuing as new.
+  auto history = entity->FetchHistory();
+  ASSERT_TRUE(history.ok()) << history.error();
+  EXPECT_EQ(history->events(history->events_size() - 1).event_type(),
+            enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+  ASSERT_TRUE(requests[2].Cancel().ok());
+}
+
 TEST_F(ProvisionApplicationTest, ARejectedRequestFailsApplicationNotApproved) {
   const std::string application = "site-" + Random(8);
   auto handle = Start(SiteRequest(application));

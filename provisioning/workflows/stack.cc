@@ -51,7 +51,8 @@ wf::Task<void> Stack(model::StackState carried) {
 
   while (true) {
     const auto rollover = [state] {
-      return state->applies >= kStackAppliesPerRun || wf::Info().continue_as_new_suggested;
+      return state->applies >= state->applies_per_run.value_or(kStackAppliesPerRun) ||
+             wf::Info().continue_as_new_suggested;
     };
     co_await wf::WaitCondition([&] { return !state->queue.empty() || rollover(); });
     if (rollover()) {

@@ -32,7 +32,7 @@ struct ExecutorPool::State {
         state->work.wait_for(lock, state->idle_timeout,
                              [&] { return !state->queue.empty() || state->stopping; });
         --state->waiting;
-        state->left.notify_all();
+        if (state->stopping) state->left.notify_all();
         if (!state->queue.empty()) {
           job = std::move(state->queue.front());
           state->queue.pop_front();
@@ -52,14 +52,20 @@ ExecutorPool::ExecutorPool(std::chrono::milliseconds idle_timeout)
 ExecutorPool::~ExecutorPool() { Stop(); }
 
 void ExecutorPool::Submit(Job job) {
+  bool queued = false;
   {
     std::lock_guard lock(state_->mutex);
     if (state_->queue.size() < static_cast<std::size_t>(state_->waiting)) {
       state_->queue.push_back(std::move(job));
-      state_->work.notify_one();
-      return;
+      queued = true;
+    } else {
+      ++state_->threads;
     }
-    ++state_->threads;
+  }
+  if (queued) {
+    // After the unlock, so the woken thread does not block on the mutex at once.
+    state_->work.notify_one();
+    return;
   }
   try {
     std::thread(&State::Run, state_, std::move(job)).detach();

@@ -1,7 +1,5 @@
 #include "temporal/client/client.h"
 
-#include <random>
-
 #include "client/client_core.h"
 #include "client/update_request.h"
 #include "common/proto_time.h"
@@ -13,11 +11,7 @@ namespace {
 namespace wfs = temporal::api::workflowservice::v1;
 using detail::ClientCore;
 
-std::string RandomRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::uint64_t high = rng();
-  return detail::FormatUuidV4(high, rng());
-}
+std::string RandomRequestId() { return detail::RandomUuidV4(); }
 
 // Fills the fields StartWorkflowExecution and SignalWithStartWorkflowExecution share.
 template <typename Request>

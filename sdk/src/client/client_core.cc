@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "common/random.h"
 #include "temporal/version.h"
 
 namespace temporal::detail {
@@ -170,7 +171,6 @@ grpc::Status ClientCore::Invoke(
       call_options.maximum_elapsed.value_or(retry.maximum_elapsed);
   const auto started = std::chrono::steady_clock::now();
   std::chrono::milliseconds backoff = retry.initial_interval;
-  thread_local std::mt19937 jitter_source{std::random_device{}()};
   while (true) {
     grpc::ClientContext context;
     PrepareContext(&context, timeout);
@@ -188,9 +188,10 @@ grpc::Status ClientCore::Invoke(
     if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
       wait = std::max(wait, std::chrono::milliseconds(1000));
     }
+    // The jitter's engine is made on a thread's first retry, not on its first call.
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     wait = std::chrono::milliseconds(
-        static_cast<long long>(static_cast<double>(wait.count()) * jitter(jitter_source)));
+        static_cast<long long>(static_cast<double>(wait.count()) * jitter(ThreadRandom())));
     if (std::chrono::steady_clock::now() + wait - started > maximum_elapsed) return status;
     std::this_thread::sleep_for(wait);
     backoff = std::min(retry.maximum_interval,

@@ -7,6 +7,7 @@
 #include "client/client_core.h"
 #include "client/update_request.h"
 #include "common/proto_time.h"
+#include "common/random.h"
 
 namespace temporal {
 namespace {
@@ -20,7 +21,7 @@ using detail::ClientCore;
 constexpr std::chrono::milliseconds kLongPollTimeout{70000};
 
 std::string RandomId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::mt19937_64& rng = detail::ThreadRandom();
   char buffer[33];
   std::snprintf(buffer, sizeof buffer, "%016llx%016llx", static_cast<unsigned long long>(rng()),
                 static_cast<unsigned long long>(rng()));

@@ -5,8 +5,9 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <random>
 #include <string>
+
+#include "common/random.h"
 
 namespace temporal::detail {
 
@@ -27,7 +28,7 @@ namespace temporal::detail {
 /// RandomUuidV4 returns a fresh random UUID, for request ids that deduplicate
 /// retried client requests (not for workflow code, which uses its seeded generator).
 inline std::string RandomUuidV4() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::mt19937_64& rng = ThreadRandom();
   const std::uint64_t high = rng();
   return FormatUuidV4(high, rng());
 }

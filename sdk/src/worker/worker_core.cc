@@ -175,11 +175,14 @@ void WorkerCore::PollLoop() {
     }
     ++running_;
     ReportSlots();
-    // A thread per activity, bounded by the slots above. It keeps this object
-    // alive: an activity that ignores cancellation may outlive Shutdown.
-    std::thread([self = shared_from_this(), task = std::move(*task)]() mutable {
+    // An executor per activity, bounded by the slots above. It keeps this
+    // object alive while it executes: an activity that ignores cancellation
+    // may outlive Shutdown (its thread stays busy; the pool starts another).
+    // Submitted without the lock: starting a thread takes a while.
+    lock.unlock();
+    executors_.Submit([self = shared_from_this(), task = std::move(*task)]() mutable {
       self->Execute(std::move(task));
-    }).detach();
+    });
   }
 }
 
@@ -387,6 +390,9 @@ void WorkerCore::Shutdown() {
     }
   }
   stopped_ = true;
+  lock.unlock();
+  executors_.Stop();  // idle executors exit; abandoned ones exit if their activity returns
+  lock.lock();
   // The heartbeat manager's thread is joined when no activity can still use
   // it; with abandoned ones it lives (idle) as long as they do.
   std::unique_ptr<HeartbeatManager> heartbeats = abandoned_ == 0 ? std::move(heartbeats_) : nullptr;

@@ -1,8 +1,10 @@
 // Private: the machinery behind temporal::Worker for activities: pollers,
 // bounded concurrent execution, responses and graceful shutdown.
 //
-// Threads: `activity_pollers` poller threads, one thread per running activity
-// (at most max_concurrent_activities), and the heartbeat manager's thread.
+// Threads: `activity_pollers` poller threads, one executor thread per running
+// activity (at most max_concurrent_activities; persistent: a pool thread
+// reused from activity to activity, started only when none is idle), and the
+// heartbeat manager's thread.
 // Invariants (guarded by mutex_): running_ + reserved_ <= max_concurrent; an
 // execution is in running_executions_ exactly while its function runs.
 #pragma once
@@ -19,6 +21,7 @@
 #include "activity/activity_execution.h"
 #include "client/client_core.h"
 #include "temporal/worker/worker.h"
+#include "worker/executor_pool.h"
 #include "worker/heartbeat_manager.h"
 #include "worker/worker_metrics.h"
 
@@ -85,6 +88,7 @@ class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
   std::set<ActivityExecution*> running_executions_;  // guarded by mutex_
   PollHealth poll_health_ = PollHealth::kHealthy;    // guarded by mutex_
   std::vector<std::thread> pollers_;
+  ExecutorPool executors_;  // runs Execute; stopped by Shutdown
 };
 
 }  // namespace temporal::detail

@@ -167,6 +167,7 @@ void WorkflowWorker::Shutdown() {
     stopped_ = true;
     changed_.notify_all();
   }
+  executors_.Stop();  // idle executors exit; abandoned ones exit if their code returns
   if (watchdog_.joinable()) watchdog_.join();
   if (local_activities_) local_activities_->Shutdown(options_.shutdown_cancel_wait);
   // Tell the server this sticky queue is gone, so its runs' next tasks go to
@@ -318,11 +319,12 @@ void WorkflowWorker::Dispatch(PollResponse task) {
     ++running_;
     ReportSlots();
   }
-  // A thread per execution, bounded by the slots above. It holds a shared_ptr
-  // to this worker: code that never yields may outlive Shutdown.
-  std::thread([self = shared_from_this(), task = std::move(task)]() mutable {
+  // An executor per execution, bounded by the slots above. It holds a
+  // shared_ptr to this worker while it executes: code that never yields may
+  // outlive Shutdown.
+  executors_.Submit([self = shared_from_this(), task = std::move(task)]() mutable {
     self->Execute(std::move(task));
-  }).detach();
+  });
 }
 
 void WorkflowWorker::Execute(PollResponse task) {

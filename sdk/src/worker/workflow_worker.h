@@ -6,9 +6,10 @@
 // Threads: `workflow_pollers` pollers on the normal queue and
 // `sticky_workflow_pollers` on the sticky queue only poll. A poller first
 // takes an executor slot (at most max_concurrent_workflow_tasks), then polls;
-// a task received starts an executor thread that owns the slot until it is
-// done. One watchdog thread fails tasks whose workflow code runs without
-// yielding for longer than deadlock_detection_timeout.
+// a task received goes to an executor (a thread of `executors_`, persistent:
+// reused from task to task, started only when none is idle) that owns the
+// slot until it is done. One watchdog thread fails tasks whose workflow code
+// runs without yielding for longer than deadlock_detection_timeout.
 //
 // Invariants (guarded by mutex_):
 // - running_ + reserved_ <= max_concurrent_workflow_tasks.
@@ -18,10 +19,11 @@
 // - An execution is in watched_ exactly while its task's workflow code may run
 //   (the instance it points to is alive); the watchdog reads only those.
 //
-// Lifetime: executor threads are detached and hold a shared_ptr to this
-// object, because an execution whose code never yields cannot be joined:
-// Shutdown waits for every other execution, then abandons those (logged), and
-// the last of them to return destroys the worker.
+// Lifetime: executor threads are detached and, while they execute, hold a
+// shared_ptr to this object, because an execution whose code never yields
+// cannot be joined: Shutdown waits for every other execution, then abandons
+// those (logged), and the last of them to return destroys the worker. Such a
+// thread stays busy in the pool; the pool starts another one in its place.
 #pragma once
 
 #include <atomic>
@@ -39,6 +41,7 @@
 
 #include "client/client_core.h"
 #include "temporal/worker/worker_options.h"
+#include "worker/executor_pool.h"
 #include "worker/local_activity_executor.h"
 #include "worker/worker_metrics.h"
 #include "workflow/workflow_instance.h"
@@ -134,6 +137,7 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   CallCanceller canceller_;
   std::vector<std::thread> pollers_;
   std::thread watchdog_;
+  ExecutorPool executors_;  // runs Execute; stopped by Shutdown
 
   std::mutex shutdown_mutex_;  // serializes Start and Shutdown
   bool started_ = false;       // guarded by shutdown_mutex_

@@ -75,7 +75,10 @@ interface Workload {
   name: string;
   template: string;
   /** The request for a fresh stack number `n`. */
-  inputs(stack: string, n: number): {
+  inputs(
+    stack: string,
+    n: number,
+  ): {
     parameters: Record<string, unknown>;
     region?: string;
     profile?: string;
@@ -191,7 +194,12 @@ async function commandsSince(mark: number): Promise<TofuCommand[]> {
   const out: TofuCommand[] = [];
   for (const line of text.split("\n")) {
     const m = /^(\d+(?:\.\d+)?) (\d+) \S+ (\S+)/.exec(line);
-    if (m) out.push({ command: m[3], seconds: Number(m[1]), maxRssKb: Number(m[2]) });
+    if (m)
+      out.push({
+        command: m[3],
+        seconds: Number(m[1]),
+        maxRssKb: Number(m[2]),
+      });
   }
   return out;
 }
@@ -265,7 +273,10 @@ class Bench {
     const templatesDir = path.join(this.work, "templates");
     await mkdir(templatesDir, { recursive: true });
     for (const t of ["local-site", "static-site", "database"]) {
-      await symlink(path.join(REPO, "templates", t), path.join(templatesDir, t));
+      await symlink(
+        path.join(REPO, "templates", t),
+        path.join(templatesDir, t),
+      );
     }
     for (const w of workloads) {
       const m = /^files-(\d+)$/.exec(w);
@@ -454,7 +465,15 @@ class Bench {
         wd.env,
       );
       const apply = { seconds: since(t0), commands: await commandsSince(mark) };
-      return { workload: w.name, mode: "tofu", stack, at, load1: load, plan, apply };
+      return {
+        workload: w.name,
+        mode: "tofu",
+        stack,
+        at,
+        load1: load,
+        plan,
+        apply,
+      };
     } finally {
       await wd.remove();
     }
@@ -480,9 +499,13 @@ class Bench {
     const ms = (e: any) =>
       Number(e.eventTime.seconds) * 1000 + (e.eventTime.nanos ?? 0) / 1e6;
     const ev = history.events ?? [];
-    const scheduled = ev.find((e: any) => e.activityTaskScheduledEventAttributes);
+    const scheduled = ev.find(
+      (e: any) => e.activityTaskScheduledEventAttributes,
+    );
     const started = ev.find((e: any) => e.activityTaskStartedEventAttributes);
-    const completed = ev.find((e: any) => e.activityTaskCompletedEventAttributes);
+    const completed = ev.find(
+      (e: any) => e.activityTaskCompletedEventAttributes,
+    );
     return {
       result,
       figures: {
@@ -568,7 +591,10 @@ function split(ops: OpFigures[]) {
       .reduce((a, c) => a + c.seconds, 0);
   // plan's two `show`s run side by side: count the longer one.
   const show = (op: OpFigures) =>
-    Math.max(0, ...op.commands.filter((c) => c.command === "show").map((c) => c.seconds));
+    Math.max(
+      0,
+      ...op.commands.filter((c) => c.command === "show").map((c) => c.seconds),
+    );
   const init = mean(ops.map((o) => part(o, ["init", "workspace"])));
   const main = mean(ops.map((o) => part(o, ["plan", "apply"])));
   const shows = mean(ops.map(show));
@@ -586,8 +612,7 @@ function split(ops: OpFigures[]) {
 
 function report(runs: RunFigures[], workloads: string[]): string {
   const lines: string[] = [];
-  const cpu =
-    os.cpus()[0]?.model ?? "?";
+  const cpu = os.cpus()[0]?.model ?? "?";
   const loads = runs.map((r) => r.load1);
   lines.push(
     `date: ${new Date().toISOString()}; machine: nproc=${os.availableParallelism()}, CPU: ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average (1 min) at the runs: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)}`,
@@ -606,8 +631,11 @@ function report(runs: RunFigures[], workloads: string[]): string {
       const t = mean(tofu.map((r) => r[op].seconds));
       const u = mean(runner.map((r) => r[op].seconds));
       const tofuRss =
-        Math.max(...runs.filter((r) => r.workload === w).flatMap((r) => r[op].commands.map((c) => c.maxRssKb))) /
-        1024;
+        Math.max(
+          ...runs
+            .filter((r) => r.workload === w)
+            .flatMap((r) => r[op].commands.map((c) => c.maxRssKb)),
+        ) / 1024;
       lines.push(
         `| ${w} | ${op} | ${f2(t)} (${tofu.map((r) => f2(r[op].seconds)).join(", ")}) | ${f2(u)} (${runner.map((r) => f2(r[op].seconds)).join(", ")}) | ${f2(u / t)} | ${tofu.length} + ${runner.length} | ${rss ? rss.toFixed(0) : "-"} | ${tofuRss.toFixed(0)} |`,
       );
@@ -679,7 +707,9 @@ async function main(): Promise<void> {
             : ["tofu", "runner", "runner", "tofu"];
         for (const mode of order) {
           const run =
-            mode === "runner" ? await bench.viaRunner(w) : await bench.tofuAlone(w);
+            mode === "runner"
+              ? await bench.viaRunner(w)
+              : await bench.tofuAlone(w);
           runs.push(run);
           await appendFile(runsFile, JSON.stringify(run) + "\n");
           note(

@@ -691,12 +691,7 @@ void WorkflowInstance::RunWorkflowTask(const HistoryEvent& started, bool replayi
   info_.continue_as_new_suggested = started_attributes.suggest_continue_as_new();
   // Published for the worker's deadlock watchdog (worker/workflow_worker.h),
   // from the activation on: signal handlers are workflow code too.
-  code_running_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
-                            std::memory_order_release);
-  struct Unpublish {
-    std::atomic<std::chrono::steady_clock::rep>& since;
-    ~Unpublish() { since.store(0, std::memory_order_release); }
-  } unpublish{code_running_since_};
+  CodeRunning code_running(code_running_since_);
   ApplyActivation();
   if (!root_started_) {
     root_started_ = true;

@@ -269,6 +269,21 @@ class WorkflowInstance : public Runtime,
   /// event records (replay).
   static UpdateRequest UpdateRequestFromHistory(const HistoryEvent& event);
   void IssueCompletion();
+  /// CodeRunning publishes code_running_since for as long as it lives (the
+  /// worker's deadlock watchdog reads it from its own thread).
+  class CodeRunning {
+   public:
+    explicit CodeRunning(std::atomic<std::chrono::steady_clock::rep>& since) : since_(since) {
+      since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                   std::memory_order_release);
+    }
+    ~CodeRunning() { since_.store(0, std::memory_order_release); }
+    CodeRunning(const CodeRunning&) = delete;
+    CodeRunning& operator=(const CodeRunning&) = delete;
+
+   private:
+    std::atomic<std::chrono::steady_clock::rep>& since_;
+  };
   /// ResolveReplayedLocalActivities resolves, in history order, the local
   /// activities whose markers the replayed task recorded, running the code
   /// each one wakes before the next (as the live task did).

@@ -259,12 +259,7 @@ void WorkflowInstance::ResolveLocalActivity(LocalActivityOutcome outcome) {
   auto waiting = local_activities_.find(outcome.seq);
   if (waiting == local_activities_.end() || running_local_activities_.count(outcome.seq) == 0)
     return;  // abandoned, or try-cancelled: its outcome no longer matters
-  code_running_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
-                            std::memory_order_release);
-  struct Unpublish {
-    std::atomic<std::chrono::steady_clock::rep>& since;
-    ~Unpublish() { since.store(0, std::memory_order_release); }
-  } unpublish{code_running_since_};
+  CodeRunning code_running(code_running_since_);
   waiting->second->OnOutcome(outcome, 0);
   RunUntilBlocked();
   FinishCodeRun(last_started_event_id_);

@@ -86,38 +86,13 @@ void ScheduleLocalActivity(const std::string& activity_type, const LocalActivity
 template <typename T, typename... Args>
 Future<T> ExecuteLocalActivity(const std::string& activity_type,
                                const LocalActivityOptions& options, const Args&... args) {
-  auto state = std::make_shared<typename Future<T>::State>();
-  Result<std::vector<Payload>> payloads = ToPayloads(args...);
-  if (!payloads) {
-    state->SetException(std::make_exception_ptr(
-        ApplicationFailure("local activity " + activity_type +
-                               ": cannot encode arguments: " + payloads.error().message(),
-                           "DataConversionError", true)));
-    return Future<T>(state);
-  }
-  detail::ScheduleLocalActivity(
-      activity_type, options, std::move(*payloads),
-      [state, activity_type](std::vector<Payload> result, std::exception_ptr error) {
-        if (error) {
-          state->SetException(error);
-          return;
-        }
-        if constexpr (std::is_void_v<T>) {
-          state->SetValue(detail::Unit{});
-        } else {
-          Result<T> value =
-              result.empty() ? FromPayload<T>(*ToPayload(nullptr)) : FromPayload<T>(result.front());
-          if (value) {
-            state->SetValue(std::move(*value));
-          } else {
-            state->SetException(std::make_exception_ptr(
-                ApplicationFailure("local activity " + activity_type +
-                                       ": cannot decode result: " + value.error().message(),
-                                   "DataConversionError", true)));
-          }
-        }
-      });
-  return Future<T>(state);
+  return detail::ScheduleTyped<T>(
+      "local activity " + activity_type,
+      [&](std::vector<Payload> payloads, detail::PayloadsCallback on_done) {
+        detail::ScheduleLocalActivity(activity_type, options, std::move(payloads),
+                                      std::move(on_done));
+      },
+      args...);
 }
 
 }  // namespace temporal::workflow

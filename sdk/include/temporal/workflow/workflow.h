@@ -247,39 +247,54 @@ inline Future<bool> WaitCondition(std::function<bool()> predicate,
 
 /// ExecuteActivity schedules activity `activity_type` with `args`; the Future
 /// gives its result as T, or throws FailureError.
-template <typename T, typename... Args>
-Future<T> ExecuteActivity(const std::string& activity_type, const ActivityOptions& options,
-                          const Args&... args) {
+namespace detail {
+// ScheduleTyped encodes `args`, hands the payloads to `schedule` with a
+// callback that resolves a Future<T> from the result (decoded as T), and
+// returns that Future. `what` names the call in conversion errors
+// ("activity X", "local activity X").
+template <typename T, typename Schedule, typename... Args>
+Future<T> ScheduleTyped(const std::string& what, Schedule schedule, const Args&... args) {
   auto state = std::make_shared<typename Future<T>::State>();
   Result<std::vector<Payload>> payloads = ToPayloads(args...);
   if (!payloads) {
-    state->SetException(std::make_exception_ptr(ApplicationFailure(
-        "activity " + activity_type + ": cannot encode arguments: " + payloads.error().message(),
-        "DataConversionError", true)));
+    state->SetException(std::make_exception_ptr(
+        ApplicationFailure(what + ": cannot encode arguments: " + payloads.error().message(),
+                           "DataConversionError", true)));
     return Future<T>(state);
   }
-  detail::ScheduleActivity(
-      activity_type, options, std::move(*payloads),
-      [state, activity_type](std::vector<Payload> result, std::exception_ptr error) {
+  schedule(
+      std::move(*payloads), [state, what](std::vector<Payload> result, std::exception_ptr error) {
         if (error) {
           state->SetException(error);
           return;
         }
         if constexpr (std::is_void_v<T>) {
-          state->SetValue(detail::Unit{});
+          state->SetValue(Unit{});
         } else {
           Result<T> value =
               result.empty() ? FromPayload<T>(*ToPayload(nullptr)) : FromPayload<T>(result.front());
           if (value) {
             state->SetValue(std::move(*value));
           } else {
-            state->SetException(std::make_exception_ptr(ApplicationFailure(
-                "activity " + activity_type + ": cannot decode result: " + value.error().message(),
-                "DataConversionError", true)));
+            state->SetException(std::make_exception_ptr(
+                ApplicationFailure(what + ": cannot decode result: " + value.error().message(),
+                                   "DataConversionError", true)));
           }
         }
       });
   return Future<T>(state);
+}
+}  // namespace detail
+
+template <typename T, typename... Args>
+Future<T> ExecuteActivity(const std::string& activity_type, const ActivityOptions& options,
+                          const Args&... args) {
+  return detail::ScheduleTyped<T>(
+      "activity " + activity_type,
+      [&](std::vector<Payload> payloads, detail::PayloadsCallback on_done) {
+        detail::ScheduleActivity(activity_type, options, std::move(payloads), std::move(on_done));
+      },
+      args...);
 }
 
 namespace detail {

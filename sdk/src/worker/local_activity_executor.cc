@@ -31,16 +31,9 @@ void LocalActivityMailbox::Post(Outcome outcome) {
   posted_.notify_all();
 }
 
-bool LocalActivityMailbox::WaitUntil(Clock::time_point deadline,
-                                     const std::function<bool()>& interrupted) {
+bool LocalActivityMailbox::WaitUntil(Clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  posted_.wait_until(lock, deadline, [&] { return !outcomes_.empty() || interrupted(); });
-  return !outcomes_.empty();
-}
-
-void LocalActivityMailbox::Interrupt() {
-  std::lock_guard lock(mutex_);  // a waiter between its check and its sleep must not miss it
-  posted_.notify_all();
+  return posted_.wait_until(lock, deadline, [&] { return !outcomes_.empty(); });
 }
 
 std::optional<LocalActivityMailbox::Outcome> LocalActivityMailbox::TakeOne() {

@@ -38,12 +38,9 @@ class LocalActivityMailbox {
  public:
   using Outcome = workflow::detail::LocalActivityOutcome;
   void Post(Outcome outcome);
-  /// WaitUntil blocks until an outcome is there, `deadline` passes, or
-  /// `interrupted` (checked on Interrupt) holds; true when an outcome is there.
-  bool WaitUntil(std::chrono::steady_clock::time_point deadline,
-                 const std::function<bool()>& interrupted);
-  /// Interrupt wakes waiters so they re-check their `interrupted` predicate.
-  void Interrupt();
+  /// WaitUntil blocks until an outcome is there or `deadline` passes; true
+  /// when an outcome is there.
+  bool WaitUntil(std::chrono::steady_clock::time_point deadline);
   /// TakeOne returns the oldest outcome, if any.
   std::optional<Outcome> TakeOne();
 

@@ -753,8 +753,7 @@ bool WorkflowWorker::RunLocalActivities(CachedRun& run, WorkflowInstance& instan
     while (!posted) {
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline || shutting_down_.load()) return true;
-      posted = run.mailbox->WaitUntil(std::min(deadline, now + std::chrono::milliseconds(100)),
-                                      [this] { return shutting_down_.load(); });
+      posted = run.mailbox->WaitUntil(std::min(deadline, now + std::chrono::milliseconds(100)));
     }
     while (auto outcome = run.mailbox->TakeOne()) {
       if (instance.closed()) break;

@@ -122,13 +122,9 @@ std::vector<int> WorkflowInstance::TakeLocalActivityCancels() {
 }
 
 int WorkflowInstance::running_local_activities() const {
-  // A withdrawn (abandoned, try-cancelled) scheduling is no longer waited for.
-  int waiting = 0;
-  for (const auto& [seq, request] : running_local_activities_) {
-    auto machine = local_activities_.find(seq);
-    if (machine != local_activities_.end()) ++waiting;
-  }
-  return waiting;
+  // EndScheduling drops a withdrawn (abandoned, try-cancelled) scheduling
+  // from both maps: whatever is still here is waited for.
+  return static_cast<int>(running_local_activities_.size());
 }
 
 void WorkflowInstance::RecordLocalActivityMarker(const LocalActivityRequest& request,

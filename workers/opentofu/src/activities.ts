@@ -3,7 +3,8 @@
  * plain async function of one object argument; createActivities binds them
  * to a configuration, a plan store and the codec's key ring.
  *
- *   plan      lay out, init, `plan -json -out`, `show -json`; store the plan
+ *   plan      lay out, init, `plan -json -out` (with -exclude=ADDRESS for
+ *             each excluded address), `show -json`; store the plan
  *             file encrypted under its SHA-256; return the summary.
  *   apply     fetch a plan by hash, check the hash, `apply -json PLANFILE`,
  *             heartbeating each resource's progress. A stale plan is the
@@ -25,7 +26,7 @@ import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import { sealText } from "@provisio/codec-ts";
 import { ApplyProgress, ApplyTracker } from "./events";
-import { planNotFound } from "./failures";
+import { invalidConfiguration, planNotFound } from "./failures";
 import {
   outputsChange,
   ResourceChange,
@@ -34,6 +35,7 @@ import {
   summarizeDrift,
 } from "./plan-summary";
 import { StoredPlan } from "./plan-store";
+import { isResourceAddress } from "./resource-address";
 import { Run, RunnerDeps, RunnerHeartbeat } from "./run";
 import { layOut, StackInputs, WorkingDir } from "./working-dir";
 
@@ -48,6 +50,13 @@ export type {
 /** PlanInput: what to plan. `destroy` plans the stack's destruction. */
 export interface PlanInput extends StackInputs {
   destroy?: boolean;
+  /**
+   * Resource or module addresses the plan leaves out (`tofu plan
+   * -exclude=ADDRESS` each; resources that depend on them are left out too):
+   * `local_file.index`, `aws_s3_object.page["home"]`, `module.site`. Any
+   * other string is refused (InvalidConfiguration naming it).
+   */
+  exclude?: string[];
 }
 
 /** PlanResult: a stored plan, named by its hash, and what it would do. */
@@ -150,11 +159,7 @@ export function createActivities(deps: RunnerDeps) {
       try {
         wd = await layOut(config, inputs);
       } catch (err) {
-        throw ApplicationFailure.create({
-          type: "InvalidConfiguration",
-          message: (err as Error).message,
-          nonRetryable: true,
-        });
+        throw invalidConfiguration((err as Error).message);
       }
       await run.init(wd);
       return await body(run, wd);
@@ -175,6 +180,9 @@ export function createActivities(deps: RunnerDeps) {
     const planFile = path.join(wd.dir, "provisio.tfplan");
     const args = ["plan", "-json", "-input=false", `-out=${planFile}`];
     if (input.destroy) args.push("-destroy");
+    for (const address of input.exclude ?? []) {
+      args.push(`-exclude=${address}`);
+    }
     await run.tofu(wd, "plan", args);
     // Both read the same saved plan: run them side by side.
     const [json, text] = await Promise.all([
@@ -194,6 +202,7 @@ export function createActivities(deps: RunnerDeps) {
       ...(input.region ? { region: input.region } : {}),
       ...(input.profile ? { profile: input.profile } : {}),
       ...(input.destroy ? { destroy: true } : {}),
+      ...(input.exclude?.length ? { exclude: input.exclude } : {}),
     };
     const hash = await store.put({
       stack: input.stack,
@@ -323,10 +332,11 @@ export function createActivities(deps: RunnerDeps) {
 
   return {
     async plan(input: PlanInput): Promise<PlanResult> {
+      const request = checkedRequest(input);
       return withRun(
-        input.destroy ? "plan-destroy" : "plan",
-        input,
-        (run, wd) => planIn(run, wd, input),
+        request.destroy ? "plan-destroy" : "plan",
+        request,
+        (run, wd) => planIn(run, wd, request),
       );
     },
 
@@ -371,8 +381,9 @@ export function createActivities(deps: RunnerDeps) {
     },
 
     async destroy(input: DestroyInput): Promise<DestroyResult> {
-      const plan = await withRun("plan-destroy", input, (run, wd) =>
-        planIn(run, wd, { ...input, destroy: true }),
+      const request = checkedRequest({ ...input, destroy: true });
+      const plan = await withRun("plan-destroy", request, (run, wd) =>
+        planIn(run, wd, request),
       );
       const apply = await applyStored("destroy", await fetchPlan(plan.hash));
       return { plan, apply };
@@ -419,6 +430,27 @@ export function createActivities(deps: RunnerDeps) {
       return { lines: await store.runLog(input.runId) };
     },
   };
+}
+
+// checkedRequest: the plan request with its exclude list checked (each a
+// resource address, duplicates dropped), before any tofu runs.
+function checkedRequest(input: PlanInput): PlanInput {
+  const exclude: unknown = input.exclude;
+  if (exclude === undefined || exclude === null) {
+    return { ...input, exclude: undefined };
+  }
+  if (!Array.isArray(exclude)) {
+    throw invalidConfiguration("exclude must be a list of resource addresses");
+  }
+  for (const address of exclude) {
+    if (!isResourceAddress(address)) {
+      const shown = JSON.stringify(address) ?? String(address);
+      throw invalidConfiguration(
+        `exclude: ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown} is not a resource address (like local_file.index, aws_s3_object.page["home"] or module.site)`,
+      );
+    }
+  }
+  return { ...input, exclude: [...new Set(exclude as string[])] };
 }
 
 /** RunnerActivities: the activity functions, for proxyActivities<RunnerActivities>. */

@@ -133,6 +133,15 @@ export function failureFor(
   return ApplicationFailure.create({ type: "TofuFailed", message, details });
 }
 
+/** invalidConfiguration: the failure for a request the runner refuses as it is. */
+export function invalidConfiguration(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: "InvalidConfiguration",
+    message,
+    nonRetryable: true,
+  });
+}
+
 /** planNotFound: the failure for a hash with no usable stored plan. */
 export function planNotFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({

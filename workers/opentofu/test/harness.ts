@@ -24,7 +24,15 @@ import {
 } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Client, Connection, WorkflowHandle } from "@temporalio/client";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  Client,
+  Connection,
+  WorkflowFailedError,
+  WorkflowHandle,
+} from "@temporalio/client";
+import assert from "node:assert/strict";
 import { defaultPayloadConverter } from "@temporalio/common";
 import {
   DefaultLogger,
@@ -69,6 +77,29 @@ export async function sql<Row = Record<string, unknown>>(
   } finally {
     await client.end();
   }
+}
+
+/** applicationFailure: the typed failure under a failed runner workflow. */
+export async function applicationFailure(
+  promise: Promise<unknown>,
+): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => assert.fail("the workflow succeeded"),
+    (e: unknown) => e,
+  );
+  assert.ok(
+    err instanceof WorkflowFailedError,
+    `not a workflow failure: ${err}`,
+  );
+  assert.ok(
+    err.cause instanceof ActivityFailure,
+    `not an activity failure: ${err.cause}`,
+  );
+  assert.ok(
+    err.cause.cause instanceof ApplicationFailure,
+    `not an application failure: ${err.cause.cause}`,
+  );
+  return err.cause.cause;
 }
 
 let runtimeInstalled = false;

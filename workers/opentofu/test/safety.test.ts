@@ -3,11 +3,6 @@
 // and secrets that appear in no table and leave the worker only sealed.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  WorkflowFailedError,
-} from "@temporalio/client";
 import { openText } from "@provisio/codec-ts";
 import type {
   ApplyResult,
@@ -15,7 +10,7 @@ import type {
   OutputsResult,
   PlanResult,
 } from "../src/activities";
-import { Harness, pgUrl, sql } from "./harness";
+import { applicationFailure, Harness, pgUrl, sql } from "./harness";
 import { Client as PgClient } from "pg";
 
 // A file whose content is a sensitive parameter: the plan summary, the plan
@@ -60,29 +55,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-// applicationFailure: the typed failure under a failed runner workflow.
-async function applicationFailure(
-  promise: Promise<unknown>,
-): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail("the workflow succeeded"),
-    (e: unknown) => e,
-  );
-  assert.ok(
-    err instanceof WorkflowFailedError,
-    `not a workflow failure: ${err}`,
-  );
-  assert.ok(
-    err.cause instanceof ActivityFailure,
-    `not an activity failure: ${err.cause}`,
-  );
-  assert.ok(
-    err.cause.cause instanceof ApplicationFailure,
-    `not an application failure: ${err.cause.cause}`,
-  );
-  return err.cause.cause;
-}
 
 // bytesIn: every Uint8Array reachable from `value`.
 function bytesIn(value: unknown, seen = new Set<object>()): Buffer[] {

@@ -7,8 +7,9 @@
  *             each excluded address), `show -json`; store the plan
  *             file encrypted under its SHA-256; return the summary.
  *   apply     fetch a plan by hash, check the hash, `apply -json PLANFILE`,
- *             heartbeating each resource's progress. A stale plan is the
- *             non-retryable failure StalePlan.
+ *             heartbeating each resource's progress (and writing it to the
+ *             platform's apply_progress table when configured). A stale
+ *             plan is the non-retryable failure StalePlan.
  *   drift     a refresh-only plan with -detailed-exitcode: what drifted.
  *   destroy   plan -destroy, stored, then applied through apply's path.
  *   outputs   `output -json`; sensitive values leave only sealed.
@@ -25,6 +26,7 @@ import path from "node:path";
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import { sealText } from "@provisio/codec-ts";
+import { ApplyProgressRows } from "./apply-progress-rows";
 import { ApplyProgress, ApplyTracker } from "./events";
 import { invalidConfiguration, planNotFound } from "./failures";
 import {
@@ -228,6 +230,27 @@ export function createActivities(deps: RunnerDeps) {
     };
   }
 
+  // progressRows: where an apply's progress rows go, or undefined when no
+  // platform database is configured (or the activity has no workflow).
+  function progressRows(
+    run: Run,
+    planHash: string,
+  ): ApplyProgressRows | undefined {
+    const context = Context.current();
+    const workflowId = context.info.workflowExecution?.workflowId;
+    if (deps.platform === undefined || workflowId === undefined) {
+      return undefined;
+    }
+    return new ApplyProgressRows(
+      deps.platform,
+      { workflowId, stack: run.stack, planHash },
+      (line) => {
+        run.log.append("runner", line);
+        context.log.warn(line);
+      },
+    );
+  }
+
   // applyIn: applies a stored plan in a working directory laid out for it.
   async function applyIn(
     run: Run,
@@ -240,17 +263,31 @@ export function createActivities(deps: RunnerDeps) {
     const tracker = new ApplyTracker(plan.resourceChanges);
     const applied: Array<{ address: string; action: string }> = [];
     run.progress = tracker.progress();
-    await run.tofu(wd, "apply", ["apply", "-json", "-input=false", planFile], {
-      onEvent: (event) => {
-        const progress = tracker.observe(event);
-        if (progress === undefined) return;
-        run.progress = progress;
-        if (progress.status === "complete") {
-          applied.push({ address: progress.address, action: progress.action });
-        }
-        run.heartbeat();
-      },
-    });
+    const rows = progressRows(run, plan.hash);
+    try {
+      await run.tofu(
+        wd,
+        "apply",
+        ["apply", "-json", "-input=false", planFile],
+        {
+          onEvent: (event) => {
+            const progress = tracker.observe(event);
+            if (progress === undefined) return;
+            run.progress = progress;
+            rows?.record(progress);
+            if (progress.status === "complete") {
+              applied.push({
+                address: progress.address,
+                action: progress.action,
+              });
+            }
+            run.heartbeat();
+          },
+        },
+      );
+    } finally {
+      await rows?.close();
+    }
     await store.markApplied(plan.hash);
     return { applied, progress: tracker.progress() };
   }

@@ -17,6 +17,12 @@ export interface RunnerConfig {
    * the run logs and the `pg` state backend.
    */
   pgUrl: string;
+  /**
+   * The platform database's URL (PROVISIO_PLATFORM_PG_URL), optional: when
+   * set, apply and destroy write each resource's progress to its
+   * `apply_progress` table (the UI's progress bars); unset, they do not.
+   */
+  platformPgUrl?: string;
   /** The schema the `pg` backend keeps its states in (PROVISIO_STATE_SCHEMA). */
   stateSchema: string;
   /**
@@ -62,6 +68,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RunnerConfig {
         path.join(__dirname, "..", "..", "..", "..", "templates"),
     ),
     pgUrl: required(env, "PROVISIO_RUNNER_PG_URL"),
+    ...(env.PROVISIO_PLATFORM_PG_URL
+      ? { platformPgUrl: env.PROVISIO_PLATFORM_PG_URL }
+      : {}),
     stateSchema: env.PROVISIO_STATE_SCHEMA || "tofu_state",
     statePassphrase,
     workDir:

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Context } from "@temporalio/activity";
+import type { Pool } from "pg";
 import type { KeyRing } from "@provisio/codec-ts";
 import type { RunnerConfig } from "./config";
 import { ApplyProgress, parseEventLine, TofuEvent } from "./events";
@@ -29,6 +30,8 @@ export interface RunnerDeps {
   config: RunnerConfig;
   store: PlanStore;
   ring: KeyRing;
+  /** The platform database, when configured: apply_progress rows go there. */
+  platform?: Pool;
 }
 
 /** Run: see the top of this file. Create one per activity attempt, close it after. */

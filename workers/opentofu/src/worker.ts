@@ -18,6 +18,7 @@ import {
   Runtime,
   Worker,
 } from "@temporalio/worker";
+import { Pool } from "pg";
 import { AesGcmCodec, KeyRing } from "@provisio/codec-ts";
 import { createActivities } from "./activities";
 import { configFromEnv } from "./config";
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const ring = KeyRing.fromEnv(process.env);
   const store = new PlanStore(config.pgUrl, ring);
   await store.ensureSchema();
+  const platform = platformPool(config.platformPgUrl);
 
   Runtime.install({
     logger: new DefaultLogger("WARN"),
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
       connection,
       namespace,
       taskQueue,
-      activities: createActivities({ config, store, ring }),
+      activities: createActivities({ config, store, ring, platform }),
       dataConverter: { payloadCodecs: [new AesGcmCodec(ring)] },
       // tofu runs are heavy: a few at a time per worker; scale with workers.
       maxConcurrentActivityTaskExecutions: Number(
@@ -74,7 +76,24 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await store.close();
+    await platform?.end();
   }
+}
+
+// platformPool: the platform database's pool, or undefined when not
+// configured. Its writes are best effort (apply-progress-rows.ts): short
+// timeouts, so that a database that is down delays an apply little.
+function platformPool(url: string | undefined): Pool | undefined {
+  if (url === undefined) return undefined;
+  const pool = new Pool({
+    connectionString: url,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 5_000,
+  });
+  // An idle client's error (the server restarting) must not crash the worker.
+  pool.on("error", () => undefined);
+  return pool;
 }
 
 main().then(

@@ -79,6 +79,30 @@ export async function sql<Row = Record<string, unknown>>(
   }
 }
 
+/**
+ * platformDatabase: a fresh database `platform_NAME` holding the platform
+ * schema (db/migrations/0001_platform_schema.sql, as the provisioning worker
+ * applies it); its name (pgUrl of it is for PROVISIO_PLATFORM_PG_URL).
+ */
+export async function platformDatabase(name: string): Promise<string> {
+  const database = `platform_${name.replace(/[^a-z0-9]/g, "_")}`;
+  await sql("postgres", `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await sql("postgres", `CREATE DATABASE ${database}`);
+  const schema = await readFile(
+    path.join(REPO, "db", "migrations", "0001_platform_schema.sql"),
+    "utf8",
+  );
+  const client = new PgClient({ connectionString: pgUrl(database) });
+  await client.connect();
+  try {
+    // Plain SQL, several statements: the simple query protocol runs them all.
+    await client.query(schema);
+  } finally {
+    await client.end();
+  }
+  return database;
+}
+
 /** applicationFailure: the typed failure under a failed runner workflow. */
 export async function applicationFailure(
   promise: Promise<unknown>,

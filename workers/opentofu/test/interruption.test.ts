@@ -2,7 +2,8 @@
 // SIGINT and leaves state equal to what exists; a worker SIGKILLed (with its
 // tofu) before the first, after the third and after the last apply_complete
 // of a 10-file stack is retried by Temporal and converges to exactly one of
-// each resource, with the state equal to what exists.
+// each resource, with the state equal to what exists and every resource's
+// apply_progress row complete.
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -23,7 +24,7 @@ import type {
 } from "../src/activities";
 import { parseEventLine, TofuEvent } from "../src/events";
 import { chainTemplate } from "./chain-template";
-import { Harness, sql, waitFor } from "./harness";
+import { Harness, pgUrl, platformDatabase, sql, waitFor } from "./harness";
 
 const FILES = 10;
 const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
@@ -33,12 +34,15 @@ const TEMPLATE = "chain";
 const PACED = { pace_seconds: 0.5 };
 
 let h: Harness;
+let platform: string;
 before(async () => {
+  platform = await platformDatabase("interruption");
   h = await Harness.start(
     "interruption",
     { [TEMPLATE]: chainTemplate(FILES) },
     {
       PROVISIO_TOFU_GRACE_MS: "20000",
+      PROVISIO_PLATFORM_PG_URL: pgUrl(platform),
     },
   );
 });
@@ -110,6 +114,34 @@ async function assertStateEqualsWhatExists(stack: string): Promise<string[]> {
     `drift: ${JSON.stringify(drift.resources)}`,
   );
   return addresses;
+}
+
+// assertProgressFinished: the apply_progress rows of the workflow's apply
+// of `planHash`: one per resource, every one complete, and the last write
+// says done == total.
+async function assertProgressFinished(
+  workflowId: string,
+  planHash: string,
+  addresses: string[],
+): Promise<void> {
+  const rows = await sql<{
+    address: string;
+    status: string;
+    done: number;
+    total: number;
+  }>(
+    platform,
+    `SELECT address, status, done, total FROM apply_progress
+      WHERE workflow_id = $1 AND plan_hash = $2 ORDER BY version`,
+    [workflowId, planHash],
+  );
+  assert.deepEqual(rows.map((r) => r.address).sort(), [...addresses].sort());
+  for (const row of rows) {
+    assert.equal(row.status, "complete", `${row.address}: ${row.status}`);
+  }
+  const last = rows[rows.length - 1];
+  assert.equal(last.done, addresses.length);
+  assert.equal(last.total, addresses.length);
 }
 
 test("a cancelled apply stops tofu with SIGINT and leaves state equal to what exists", async () => {
@@ -322,6 +354,8 @@ for (const point of KILL_POINTS) {
     const addresses = await assertStateEqualsWhatExists(stack);
     assert.equal(addresses.length, 2 * FILES + 1);
     assert.equal(new Set(addresses).size, addresses.length);
+    // The progress rows the killed attempt left are finished by the retry.
+    await assertProgressFinished(handle.workflowId, plan.hash, addresses);
     // (A plan with no changes would add nothing: the 21 addresses in state
     // and no drift already say the configuration is fully applied.)
     await h.call<DestroyResult>("destroy", {

@@ -9,7 +9,10 @@
  *   apply     fetch a plan by hash, check the hash, `apply -json PLANFILE`,
  *             heartbeating each resource's progress (and writing it to the
  *             platform's apply_progress table when configured). A stale
- *             plan is the non-retryable failure StalePlan.
+ *             plan is the non-retryable failure StalePlan; on the retry of
+ *             an interrupted apply, a fresh plan of the same request is
+ *             applied instead if all its changes were approved
+ *             (plan-match.ts).
  *   drift     a refresh-only plan with -detailed-exitcode: what drifted.
  *   destroy   plan -destroy, stored, then applied through apply's path.
  *   outputs   `output -json`; sensitive values leave only sealed.
@@ -28,7 +31,13 @@ import { ApplicationFailure } from "@temporalio/common";
 import { sealText } from "@provisio/codec-ts";
 import { ApplyProgressRows } from "./apply-progress-rows";
 import { ApplyProgress, ApplyTracker } from "./events";
-import { invalidConfiguration, planNotFound } from "./failures";
+import { invalidConfiguration, planNotFound, stalePlan } from "./failures";
+import {
+  ChangeDifference,
+  describeDifferences,
+  plannedChanges,
+  unapprovedChanges,
+} from "./plan-match";
 import {
   outputsChange,
   ResourceChange,
@@ -43,6 +52,7 @@ import { layOut, StackInputs, WorkingDir } from "./working-dir";
 
 export type {
   ApplyProgress,
+  ChangeDifference,
   ResourceChange,
   RunnerDeps,
   RunnerHeartbeat,
@@ -94,6 +104,12 @@ export interface ApplyResult {
    * same request: the hash of that plan.
    */
   resumedWithPlan?: string;
+  /**
+   * True with resumedWithPlan: every change of the fresh plan matched a
+   * change of the approved one (plan-match.ts), so it was applied without a
+   * new approval. A fresh plan that does not match ends StalePlan instead.
+   */
+  resumeMatched?: boolean;
   /** The last heartbeat of the previous attempt, when this is a retry. */
   previousAttemptProgress?: RunnerHeartbeat;
   /** True when an earlier attempt had already applied the plan completely. */
@@ -213,6 +229,7 @@ export function createActivities(deps: RunnerDeps) {
       planFile: bytes,
       inputs: stackInputs,
       resourceChanges: summary.length,
+      changes: plannedChanges(shown),
     });
     run.log.append(
       "runner",
@@ -252,18 +269,37 @@ export function createActivities(deps: RunnerDeps) {
   }
 
   // applyIn: applies a stored plan in a working directory laid out for it.
+  // With `approved`, `plan` is a fresh plan finishing that approved one (a
+  // resume): progress counts the approved plan's changes, those the fresh
+  // plan no longer has being done, and its rows are the approved plan's.
   async function applyIn(
     run: Run,
     wd: WorkingDir,
     plan: StoredPlan<PlanInput>,
+    approved: StoredPlan<PlanInput> = plan,
   ): Promise<Pick<ApplyResult, "applied" | "progress">> {
     const planFile = path.join(wd.dir, "provisio.tfplan");
     await writeFile(planFile, plan.planFile);
     await store.markApplyStarted(plan.hash);
-    const tracker = new ApplyTracker(plan.resourceChanges);
+    const tracker = new ApplyTracker(
+      approved.resourceChanges,
+      approved.resourceChanges - plan.resourceChanges,
+    );
     const applied: Array<{ address: string; action: string }> = [];
     run.progress = tracker.progress();
-    const rows = progressRows(run, plan.hash);
+    const rows = progressRows(run, approved.hash);
+    if (rows && approved !== plan) {
+      const remaining = new Set((plan.changes ?? []).map((c) => c.address));
+      for (const change of approved.changes ?? []) {
+        if (remaining.has(change.address)) continue;
+        rows.settle({
+          ...run.progress,
+          address: change.address,
+          action: change.actions[change.actions.length - 1] ?? "",
+          elapsedSeconds: 0,
+        });
+      }
+    }
     try {
       await run.tofu(
         wd,
@@ -290,6 +326,27 @@ export function createActivities(deps: RunnerDeps) {
     }
     await store.markApplied(plan.hash);
     return { applied, progress: tracker.progress() };
+  }
+
+  // checkResume: the fresh plan may finish the approved `plan` only if every
+  // change in it was approved (plan-match.ts); otherwise StalePlan, so that
+  // the workflow plans again and asks for a new approval.
+  function checkResume(
+    plan: StoredPlan<PlanInput>,
+    fresh: StoredPlan<PlanInput>,
+  ): void {
+    if (plan.changes === undefined) {
+      throw stalePlan(
+        `plan ${plan.hash} is stale after an interrupted attempt, and its approved changes were not recorded (stored by an older runner): plan and approve again`,
+      );
+    }
+    const differences = unapprovedChanges(plan.changes, fresh.changes ?? []);
+    if (differences.length > 0) {
+      throw stalePlan(
+        `plan ${plan.hash} is stale after an interrupted attempt, and the fresh plan ${fresh.hash} of its request differs from it: ${describeDifferences(differences)}`,
+        [{ differences }],
+      );
+    }
   }
 
   async function fetchPlan(hash: string): Promise<StoredPlan<PlanInput>> {
@@ -348,18 +405,25 @@ export function createActivities(deps: RunnerDeps) {
           throw err;
         // An earlier attempt of this very activity started applying this plan
         // and died; its partial apply made the plan stale. Finish the approved
-        // request: plan it again from the same inputs and apply that.
+        // request: plan it again from the same inputs, and apply that only if
+        // it does nothing the approval did not cover (checkResume).
         run.log.append(
           "runner",
-          `plan ${plan.hash} is stale after an interrupted attempt: resuming from a fresh plan of the same request`,
+          `plan ${plan.hash} is stale after an interrupted attempt: planning the same request again`,
         );
         const again = await planIn(run, wd, plan.inputs);
         const fresh = await fetchPlan(again.hash);
-        const done = await applyIn(run, wd, fresh);
+        checkResume(plan, fresh);
+        run.log.append(
+          "runner",
+          `the fresh plan ${fresh.hash} matches the approved plan (${fresh.resourceChanges} of its ${plan.resourceChanges} changes left): applying it`,
+        );
+        const done = await applyIn(run, wd, fresh, plan);
         return {
           ...base,
           ...done,
           resumedWithPlan: again.hash,
+          resumeMatched: true,
           alreadyApplied: false,
           runId: run.runId,
         };

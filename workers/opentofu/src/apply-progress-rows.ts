@@ -30,6 +30,10 @@ ON CONFLICT (workflow_id, plan_hash, address) DO UPDATE SET
   elapsed_ms = EXCLUDED.elapsed_ms, done = EXCLUDED.done, total = EXCLUDED.total,
   version = EXCLUDED.version, recorded_at = now()`;
 
+/** The same for settle(): a row already complete keeps what it has. */
+const SETTLE_SQL = `${UPSERT_SQL}
+  WHERE apply_progress.status <> 'complete'`;
+
 /** Where the rows of one apply go. */
 export interface ApplyProgressTarget {
   workflowId: string;
@@ -55,6 +59,15 @@ export class ApplyProgressRows {
   /** record: queues the upsert of one progress event. */
   record(progress: ApplyProgress): void {
     this.enqueue(UPSERT_SQL, progress);
+  }
+
+  /**
+   * settle: queues marking `address` complete unless its row already says
+   * so: for a resource an earlier attempt applied, which the apply that
+   * finishes the plan has no event for.
+   */
+  settle(progress: ApplyProgress): void {
+    this.enqueue(SETTLE_SQL, { ...progress, status: "complete" });
   }
 
   /** close: waits for the queued writes (at most closeWaitMs); drops the rest. */

@@ -71,13 +71,22 @@ const HOOK_STATUS: Record<string, ApplyStatus> = {
   apply_errored: "errored",
 };
 
-/** ApplyTracker: folds apply events into the latest ApplyProgress. */
+/**
+ * ApplyTracker: folds apply events into the latest ApplyProgress. `done`
+ * starts at `alreadyDone`: the changes of `total` that an earlier attempt
+ * applied and this apply has no events for.
+ */
 export class ApplyTracker {
-  private done = 0;
+  private done: number;
   private latest: ApplyProgress | undefined;
   private readonly started = new Map<string, number>();
 
-  constructor(private readonly total: number) {}
+  constructor(
+    private readonly total: number,
+    alreadyDone = 0,
+  ) {
+    this.done = alreadyDone;
+  }
 
   /** observe: takes one event; returns the new progress when it was a hook. */
   observe(event: TofuEvent, nowMs = Date.now()): ApplyProgress | undefined {
@@ -107,7 +116,7 @@ export class ApplyTracker {
         action: "",
         status: "started",
         elapsedSeconds: 0,
-        done: 0,
+        done: this.done,
         total: this.total,
       }
     );

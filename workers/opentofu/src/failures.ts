@@ -142,6 +142,22 @@ export function invalidConfiguration(message: string): ApplicationFailure {
   });
 }
 
+/**
+ * stalePlan: the failure for a plan that may not be applied any more (the
+ * runner's own finding; tofu's "Saved plan is stale" goes through failureFor).
+ */
+export function stalePlan(
+  message: string,
+  details: unknown[] = [],
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: "StalePlan",
+    message,
+    nonRetryable: true,
+    details,
+  });
+}
+
 /** planNotFound: the failure for a hash with no usable stored plan. */
 export function planNotFound(message: string): ApplicationFailure {
   return ApplicationFailure.create({

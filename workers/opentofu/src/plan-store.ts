@@ -9,17 +9,24 @@
  *                  ciphertext || tag, packages/codec-ts), inputs_key_id and
  *                  inputs_ciphertext (the plan request, sealed the same way:
  *                  parameters may be secret), resource_changes,
- *                  apply_started_at, applied_at
+ *                  apply_started_at, applied_at, changes_key_id and
+ *                  changes_ciphertext (the plan's PlannedChanges,
+ *                  plan-match.ts, sealed the same way: the approved changes
+ *                  a resumed apply is held to; NULL in rows stored before
+ *                  the runner kept them)
  *   iac_run_logs   (run_id, seq) primary key, stack, operation, attempt,
  *                  stream (stdout, stderr, runner), line, logged_at
  *
- * The tables are created if missing (under an advisory lock, so that two
- * workers starting together do not race). A Pool is safe to share between
- * concurrent activities.
+ * The tables are created if missing, and columns added since are added if
+ * missing (ALTER TABLE ... ADD COLUMN IF NOT EXISTS, nullable, so a table of
+ * an older runner keeps working and older runners keep working with it),
+ * under an advisory lock, so that two workers starting together do not race.
+ * A Pool is safe to share between concurrent activities.
  */
 import { createHash } from "node:crypto";
 import { Pool } from "pg";
 import { KeyRing, openWithRing, sealWithRing } from "@provisio/codec-ts";
+import type { PlannedChange } from "./plan-match";
 
 const SCHEMA_LOCK_KEY = 7_250_001;
 
@@ -50,6 +57,9 @@ CREATE TABLE IF NOT EXISTS iac_run_logs (
   PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX IF NOT EXISTS iac_run_logs_stack ON iac_run_logs (stack, logged_at);
+ALTER TABLE iac_plans
+  ADD COLUMN IF NOT EXISTS changes_key_id text,
+  ADD COLUMN IF NOT EXISTS changes_ciphertext bytea;
 `;
 
 /** sha256Hex: the plan hash of a plan file's bytes. */
@@ -66,6 +76,8 @@ export interface StoredPlan<Inputs> {
   planFile: Buffer;
   inputs: Inputs;
   resourceChanges: number;
+  /** The plan's changes; undefined for a row stored before they were kept. */
+  changes: PlannedChange[] | undefined;
   applyStartedAt: Date | null;
   appliedAt: Date | null;
 }
@@ -116,6 +128,7 @@ export class PlanStore {
     planFile: Buffer;
     inputs: Inputs;
     resourceChanges: number;
+    changes: PlannedChange[];
   }): Promise<string> {
     await this.ensureSchema();
     const hash = sha256Hex(plan.planFile);
@@ -124,10 +137,20 @@ export class PlanStore {
       this.ring,
       Buffer.from(JSON.stringify(plan.inputs), "utf8"),
     );
+    const sealedChanges = sealWithRing(
+      this.ring,
+      Buffer.from(JSON.stringify(plan.changes), "utf8"),
+    );
+    // The same plan stored again is the same row; one stored before the
+    // changes were kept gets them now.
     await this.pool.query(
       `INSERT INTO iac_plans (hash, stack, template, operation, key_id, ciphertext,
-         inputs_key_id, inputs_ciphertext, resource_changes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hash) DO NOTHING`,
+         inputs_key_id, inputs_ciphertext, resource_changes, changes_key_id,
+         changes_ciphertext)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (hash) DO UPDATE SET changes_key_id = EXCLUDED.changes_key_id,
+         changes_ciphertext = EXCLUDED.changes_ciphertext
+       WHERE iac_plans.changes_ciphertext IS NULL`,
       [
         hash,
         plan.stack,
@@ -138,6 +161,8 @@ export class PlanStore {
         sealedInputs.keyId,
         sealedInputs.data,
         plan.resourceChanges,
+        sealedChanges.keyId,
+        sealedChanges.data,
       ],
     );
     return hash;
@@ -151,7 +176,8 @@ export class PlanStore {
     await this.ensureSchema();
     const { rows } = await this.pool.query(
       `SELECT hash, stack, template, operation, key_id, ciphertext, inputs_key_id,
-              inputs_ciphertext, resource_changes, apply_started_at, applied_at
+              inputs_ciphertext, resource_changes, changes_key_id,
+              changes_ciphertext, apply_started_at, applied_at
          FROM iac_plans WHERE hash = $1`,
       [hash],
     );
@@ -171,6 +197,16 @@ export class PlanStore {
         row.inputs_ciphertext,
       ).toString("utf8"),
     ) as Inputs;
+    const changes =
+      row.changes_ciphertext === null
+        ? undefined
+        : (JSON.parse(
+            openWithRing(
+              this.ring,
+              row.changes_key_id,
+              row.changes_ciphertext,
+            ).toString("utf8"),
+          ) as PlannedChange[]);
     return {
       hash,
       stack: row.stack,
@@ -179,6 +215,7 @@ export class PlanStore {
       planFile,
       inputs,
       resourceChanges: row.resource_changes,
+      changes,
       applyStartedAt: row.apply_started_at,
       appliedAt: row.applied_at,
     };

@@ -3,9 +3,11 @@
 // tofu) before the first, after the third and after the last apply_complete
 // of a 10-file stack is retried by Temporal and converges to exactly one of
 // each resource, with the state equal to what exists and every resource's
-// apply_progress row complete.
+// apply_progress row complete; a retry that finds its plan stale resumes
+// from a fresh plan only if every change in it was approved, and ends
+// StalePlan when the state moved under the approval.
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import {
@@ -13,6 +15,7 @@ import {
   ApplicationFailure,
   CancelledFailure,
   WorkflowFailedError,
+  WorkflowHandle,
 } from "@temporalio/client";
 import type {
   ApplyResult,
@@ -24,7 +27,14 @@ import type {
 } from "../src/activities";
 import { parseEventLine, TofuEvent } from "../src/events";
 import { chainTemplate } from "./chain-template";
-import { Harness, pgUrl, platformDatabase, sql, waitFor } from "./harness";
+import {
+  applicationFailure,
+  Harness,
+  pgUrl,
+  platformDatabase,
+  sql,
+  waitFor,
+} from "./harness";
 
 const FILES = 10;
 const ALL_FILES = Array.from({ length: FILES }, (_, i) => `f${i}.txt`).sort();
@@ -33,13 +43,44 @@ const TEMPLATE = "chain";
 // flushed every 100 ms, even on two loaded cores.
 const PACED = { pace_seconds: 0.5 };
 
+// A file copied from one the stack's directory holds (a data source): its
+// planned content comes from outside the request, so it can change between
+// an approval and a retry. marker.txt is the other resource.
+const COPY_TEMPLATE = `
+terraform {
+  required_providers {
+    local = { source = "hashicorp/local" }
+  }
+}
+variable "provisio_stack" {
+  type = string
+}
+variable "provisio_local_root" {
+  type = string
+}
+locals {
+  dir = "\${var.provisio_local_root}/\${var.provisio_stack}"
+}
+data "local_file" "source" {
+  filename = "\${local.dir}/source.txt"
+}
+resource "local_file" "marker" {
+  filename = "\${local.dir}/marker.txt"
+  content  = "marker\\n"
+}
+resource "local_file" "copy" {
+  filename = "\${local.dir}/copy.txt"
+  content  = data.local_file.source.content
+}
+`;
+
 let h: Harness;
 let platform: string;
 before(async () => {
   platform = await platformDatabase("interruption");
   h = await Harness.start(
     "interruption",
-    { [TEMPLATE]: chainTemplate(FILES) },
+    { [TEMPLATE]: chainTemplate(FILES), copy: COPY_TEMPLATE },
     {
       PROVISIO_TOFU_GRACE_MS: "20000",
       PROVISIO_PLATFORM_PG_URL: pgUrl(platform),
@@ -367,30 +408,23 @@ for (const point of KILL_POINTS) {
   });
 }
 
-test("a retried apply whose plan went stale after its own start resumes from a fresh plan of the same request", async () => {
-  // The resume path, made to happen: OpenTofu persists state during an apply
-  // only every 20 s, so the kills above never leave a half-saved state. Here
-  // the state moves on under plan `first` (another plan is applied), its row
-  // is marked started as a dying attempt would have left it, and attempt 1 of
-  // its apply is killed before it reaches tofu apply.
-  const stack = "resume-site";
-  const request = (greeting: string) => ({
-    stack,
-    template: "local-site",
-    parameters: { site_name: "resume", greeting },
-  });
-  const first = await h.call<PlanResult>("plan", request("First request"));
-  const other = await h.call<PlanResult>("plan", request("Other request"));
-  await h.call<ApplyResult>("apply", { hash: other.hash });
+// interruptedApply: apply(hash) whose attempt 1 is killed before it reaches
+// tofu apply, with the plan's row marked started as a dying attempt leaves
+// it; the runner is restarted, so attempt 2 runs. OpenTofu persists state
+// during an apply only every 20 s, so a real kill never leaves half-saved
+// state here: the tests move the state under the plan themselves first.
+async function interruptedApply(
+  stack: string,
+  hash: string,
+): Promise<WorkflowHandle> {
   await sql(
     h.database,
     "UPDATE iac_plans SET apply_started_at = now() WHERE hash = $1",
-    [first.hash],
+    [hash],
   );
-
   const handle = await h.start({
     activity: "apply",
-    input: { hash: first.hash },
+    input: { hash },
     heartbeatTimeoutMs: 2000,
   });
   await waitFor("attempt 1 to start", async () => {
@@ -401,27 +435,140 @@ test("a retried apply whose plan went stale after its own start resumes from a f
   });
   await h.killRunner();
   await h.startRunner();
+  return handle;
+}
+
+test("a retried apply whose plan went stale under its own partial apply resumes from a fresh plan that matches the approved one", async () => {
+  // The dead attempt's partial apply, made by hand: the approved plan
+  // creates index.html and manifest.json; the same request with the
+  // manifest excluded is applied, so the state holds index.html only.
+  const stack = "resume-site";
+  const request = {
+    stack,
+    template: "local-site",
+    parameters: { site_name: "resume", greeting: "First request" },
+  };
+  const approved = await h.call<PlanResult>("plan", request);
+  assert.equal(approved.summary.length, 2);
+  const partial = await h.call<PlanResult>("plan", {
+    ...request,
+    exclude: ["local_file.manifest"],
+  });
+  await h.call<ApplyResult>("apply", { hash: partial.hash });
+
+  const handle = await interruptedApply(stack, approved.hash);
   const result = (await h.result(handle)) as ApplyResult;
   assert.ok(result.resumedWithPlan, "the retry resumed from a fresh plan");
-  assert.notEqual(result.resumedWithPlan, first.hash);
+  assert.notEqual(result.resumedWithPlan, approved.hash);
+  assert.equal(result.resumeMatched, true);
   assert.deepEqual(
     result.applied.map((a) => `${a.address} ${a.action}`),
-    ["local_file.index delete", "local_file.index create"],
+    ["local_file.manifest create"],
   );
-  const index = path.join(h.localRoot, stack, "resume", "index.html");
-  assert.match(await readFile(index, "utf8"), /First request/);
-  // On a first attempt, the same stale plan is refused.
-  const again = await h.start({
-    activity: "apply",
-    input: { hash: other.hash },
-  });
-  const err = await h.result(again).then(
-    () => assert.fail("a stale plan was applied"),
-    (e: unknown) => e,
+  // Progress counts the approved plan's changes, index.html done before.
+  assert.equal(result.progress.done, 2);
+  assert.equal(result.progress.total, 2);
+  const site = path.join(h.localRoot, stack, "resume");
+  assert.match(
+    await readFile(path.join(site, "index.html"), "utf8"),
+    /First request/,
   );
+  assert.match(
+    await readFile(path.join(site, "manifest.json"), "utf8"),
+    /"site":"resume"/,
+  );
+  // The rows are the approved plan's: index.html settled, the manifest applied.
+  await assertProgressFinished(handle.workflowId, approved.hash, [
+    "local_file.index",
+    "local_file.manifest",
+  ]);
+  const log = await h.runLogLines(stack, "apply");
   assert.ok(
-    err instanceof WorkflowFailedError && err.cause instanceof ActivityFailure,
+    log.some((l) =>
+      l.startsWith(
+        `the fresh plan ${result.resumedWithPlan} matches the approved plan (1 of its 2 changes left)`,
+      ),
+    ),
   );
-  assert.equal((err.cause.cause as ApplicationFailure).type, "StalePlan");
-  await h.call<DestroyResult>("destroy", request("First request"));
+
+  // On a first attempt, the same stale plan is refused.
+  const failure = await applicationFailure(
+    h.call("apply", { hash: approved.hash }),
+  );
+  assert.equal(failure.type, "StalePlan");
+  assert.match(failure.message, /Saved plan is stale/);
+  await h.call<DestroyResult>("destroy", request);
+});
+
+test("a retried apply whose request now plans another action than approved ends StalePlan naming the address", async () => {
+  // Out of band, between the approval and the retry: another request's plan
+  // is applied, so the fresh plan replaces index.html that the approved
+  // plan created.
+  const stack = "moved-site";
+  const request = (greeting: string) => ({
+    stack,
+    template: "local-site",
+    parameters: { site_name: "moved", greeting },
+  });
+  const approved = await h.call<PlanResult>("plan", request("First request"));
+  const other = await h.call<PlanResult>("plan", request("Other request"));
+  await h.call<ApplyResult>("apply", { hash: other.hash });
+
+  const handle = await interruptedApply(stack, approved.hash);
+  const failure = await applicationFailure(h.result(handle));
+  assert.equal(failure.type, "StalePlan");
+  assert.equal(failure.nonRetryable, true);
+  assert.match(
+    failure.message,
+    /is stale after an interrupted attempt, and the fresh plan [0-9a-f]{64} of its request differs from it: local_file\.index: actions delete,create, approved create/,
+  );
+  // Nothing was applied: index.html is still the other request's.
+  assert.match(
+    await readFile(
+      path.join(h.localRoot, stack, "moved", "index.html"),
+      "utf8",
+    ),
+    /Other request/,
+  );
+  await h.call<DestroyResult>("destroy", request("Other request"));
+});
+
+test("a retried apply whose fresh plan has another value than approved ends StalePlan naming the address and attribute", async () => {
+  // The approved plan creates marker.txt and copy.txt (copy of source.txt,
+  // "v1"); the marker alone is applied, as the dead attempt would have; then
+  // source.txt is changed out of band, so the fresh plan's copy says "v2".
+  const stack = "copy-site";
+  const request = { stack, template: "copy" };
+  const dir = path.join(h.localRoot, stack);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "source.txt"), "v1\n");
+  const approved = await h.call<PlanResult>("plan", request);
+  assert.deepEqual(approved.summary.map((c) => c.address).sort(), [
+    "local_file.copy",
+    "local_file.marker",
+  ]);
+  const partial = await h.call<PlanResult>("plan", {
+    ...request,
+    exclude: ["local_file.copy"],
+  });
+  await h.call<ApplyResult>("apply", { hash: partial.hash });
+  await writeFile(path.join(dir, "source.txt"), "v2\n");
+
+  const handle = await interruptedApply(stack, approved.hash);
+  const failure = await applicationFailure(h.result(handle));
+  assert.equal(failure.type, "StalePlan");
+  assert.equal(failure.nonRetryable, true);
+  assert.match(
+    failure.message,
+    /differs from it: local_file\.copy: content would be "v2\\n", approved "v1\\n"/,
+  );
+  const [details] = failure.details as Array<{
+    differences: Array<{ address: string; reason: string }>;
+  }>;
+  assert.deepEqual(
+    details.differences.map((d) => d.address),
+    ["local_file.copy"],
+  );
+  assert.ok(!(await filesOnDisk(stack)).includes("copy.txt"));
+  await h.call<DestroyResult>("destroy", request);
 });

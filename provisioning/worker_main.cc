@@ -16,6 +16,8 @@
 //
 // Prints "provisio worker ready" once polling; SIGINT or SIGTERM stops it.
 //   provisio-worker --replay FILE...   replays exported histories (temporal/worker/replay_cli.h).
+//   provisio-worker --migrate-only     brings the schema up to date and exits (needs only
+//                                      PROVISIO_DATABASE): for deploy steps and test setups.
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -43,10 +45,28 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// MigrateSchema brings the platform database's schema up to date.
+int MigrateSchema(const std::string& conninfo) {
+  auto migrations = provisio::database::LoadMigrations(
+      Env("PROVISIO_MIGRATIONS_DIR", PROVISIO_SOURCE_DIR "/db/migrations"));
+  if (!migrations) return Fail(migrations.error().message());
+  auto db = provisio::database::Connection::Open(conninfo);
+  if (!db) return Fail(db.error().message());
+  auto report = provisio::database::ApplyMigrations(*db, *migrations);
+  if (!report) return Fail(report.error().message());
+  spdlog::info("platform database at schema version {} ({} migration(s) applied now)",
+               report->version, report->applied.size());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   namespace workflows = provisio::workflows;
+  if (argc == 2 && std::string(argv[1]) == "--migrate-only") {
+    if (Env("PROVISIO_DATABASE").empty()) return Fail("PROVISIO_DATABASE is not set");
+    return MigrateSchema(Env("PROVISIO_DATABASE"));
+  }
   static workflows::ProvisionSettings settings;
   if (std::optional<int> replayed =
           temporal::RunReplayModeIfRequested(argc, argv, [](temporal::Replayer& replayer) {
@@ -65,23 +85,18 @@ int main(int argc, char** argv) {
   settings.approval_key.assign(reinterpret_cast<const char*>(approval_key->data()),
                                approval_key->size());
 
+  // The reference demo's signal (docs/provisioning.md): off unless turned on.
+  settings.accept_demo_signal = Env("PROVISIO_ACCEPT_DEMO_SIGNAL") == "1";
+
   provisio::activities::ActivityEnvironment environment;
   environment.conninfo = Env("PROVISIO_DATABASE");
   if (environment.conninfo.empty()) return Fail("PROVISIO_DATABASE is not set");
+  environment.webhook_url = Env("PROVISIO_WEBHOOK_URL");
+  environment.public_url = Env("PROVISIO_PUBLIC_URL");
   environment.templates_dir = Env("PROVISIO_TEMPLATES_DIR", PROVISIO_SOURCE_DIR "/templates");
 
   // The schema first: nothing runs against a database it does not know.
-  {
-    auto migrations = provisio::database::LoadMigrations(
-        Env("PROVISIO_MIGRATIONS_DIR", PROVISIO_SOURCE_DIR "/db/migrations"));
-    if (!migrations) return Fail(migrations.error().message());
-    auto db = provisio::database::Connection::Open(environment.conninfo);
-    if (!db) return Fail(db.error().message());
-    auto report = provisio::database::ApplyMigrations(*db, *migrations);
-    if (!report) return Fail(report.error().message());
-    spdlog::info("platform database at schema version {} ({} migration(s) applied now)",
-                 report->version, report->applied.size());
-  }
+  if (int failed = MigrateSchema(environment.conninfo); failed != 0) return failed;
 
   temporal::ClientOptions options;
   options.target_host = Env("TEMPORAL_ADDRESS", "127.0.0.1:7233");

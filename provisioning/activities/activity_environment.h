@@ -20,6 +20,10 @@ struct ActivityEnvironment {
   /// client reaches Temporal for the activities that talk to other workflows
   /// (EnqueueApply); it must outlive the worker.
   const temporal::Client* client = nullptr;
+  /// webhook_url, when set, also receives every notification
+  /// (activities/webhook.h); public_url is the platform's address, for links.
+  std::string webhook_url;
+  std::string public_url;
 
   /// Connect opens a connection; a failure is retryable (the database may be
   /// back on the next attempt), so callers throw it as a plain error.

@@ -23,7 +23,9 @@ model::EnqueueApplyResult EnqueueApply(const ActivityEnvironment& environment,
   fresh.stack = input.stack;
   fresh.template_name = input.template_name;
   temporal::UpdateOptions update;
-  update.update_id = "enqueue/" + input.request_id;
+  // One update per plan the request enqueues: a retried activity gets the
+  // first outcome, and a request that planned again (stale) gets a new turn.
+  update.update_id = "enqueue/" + input.request_id + "/" + input.plan_hash;
   update.wait_for_stage = enums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
   auto sent =
       environment.client->UpdateWithStart("Stack", start, *temporal::ToPayloads(fresh), update,

@@ -62,12 +62,13 @@ int Notify(const ActivityEnvironment& environment, const model::NotifyInput& inp
   database::Connection db = environment.Connect();
   Checked(db.Query(
       "INSERT INTO notifications (id, user_id, kind, workflow_id, subject, body) "
-      "SELECT DISTINCT $1 || '/' || r.user_id, r.user_id, $2, $3, $4, $5::jsonb "
-      "FROM user_roles r JOIN users u ON u.id = r.user_id "
-      "WHERE r.role = ANY($6::text[]) AND r.user_id <> ALL($7::text[]) AND u.disabled_at IS NULL "
+      "SELECT $1 || '/' || u.id, u.id, $2, $3, $4, $5::jsonb FROM users u "
+      "WHERE (u.id = ANY($8::text[]) OR EXISTS (SELECT 1 FROM user_roles r "
+      "WHERE r.user_id = u.id AND r.role = ANY($6::text[]))) "
+      "AND u.id <> ALL($7::text[]) AND u.disabled_at IS NULL "
       "ON CONFLICT (id) DO NOTHING",
       {input.notification_id, input.kind, input.workflow_id, input.subject, input.body.dump(),
-       NameArray(input.roles), NameArray(input.exclude_users)}));
+       NameArray(input.roles), NameArray(input.exclude_users), NameArray(input.users)}));
   auto rows =
       Checked(db.Query("SELECT count(*) FROM notifications WHERE starts_with(id, $1 || '/')",
                        {input.notification_id}));

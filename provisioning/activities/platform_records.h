@@ -21,8 +21,9 @@ model::Team LookupTeam(const ActivityEnvironment& environment, const std::string
 /// (whose trigger NOTIFYs the API's long-polls).
 void RecordState(const ActivityEnvironment& environment, const model::RecordStateInput& input);
 
-/// Notify writes an inbox row for every user holding one of input.roles,
-/// except input.exclude_users; returns how many users were notified.
+/// Notify writes an inbox row for every user holding one of input.roles and
+/// every one of input.users, except input.exclude_users; returns how many
+/// users were notified.
 int Notify(const ActivityEnvironment& environment, const model::NotifyInput& input);
 
 /// Audit appends one audit event.

@@ -3,16 +3,18 @@
 #pragma once
 
 #include "activities/activity_environment.h"
+#include "activities/drift_schedule.h"
 #include "activities/enqueue_apply.h"
 #include "activities/platform_records.h"
 #include "activities/validate_request.h"
+#include "activities/webhook.h"
 #include "temporal/worker/worker.h"
 
 namespace provisio::activities {
 
 /// RegisterProvisioningActivities registers ValidateRequest and LookupTeam
-/// (run as local activities), RecordState, Notify, Audit and EnqueueApply. `environment`
-/// must outlive the worker.
+/// (run as local activities), RecordState, Notify, SendWebhook, Audit, EnqueueApply and the drift
+/// schedule's EnsureDriftSchedule / DeleteDriftSchedule. `environment` must outlive the worker.
 inline void RegisterProvisioningActivities(temporal::Worker& worker,
                                            const ActivityEnvironment& environment) {
   worker
@@ -29,8 +31,19 @@ inline void RegisterProvisioningActivities(temporal::Worker& worker,
           [&environment](model::RecordStateInput input) { RecordState(environment, input); })
       .RegisterActivity(
           "Notify", [&environment](model::NotifyInput input) { return Notify(environment, input); })
+      .RegisterActivity(
+          "SendWebhook",
+          [&environment](model::NotifyInput input) { return SendWebhook(environment, input); })
       .RegisterActivity("Audit",
                         [&environment](model::AuditInput input) { Audit(environment, input); })
+      .RegisterActivity("EnsureDriftSchedule",
+                        [&environment](model::DriftScheduleInput input) {
+                          EnsureDriftSchedule(environment, input);
+                        })
+      .RegisterActivity("DeleteDriftSchedule",
+                        [&environment](model::DriftScheduleInput input) {
+                          DeleteDriftSchedule(environment, input);
+                        })
       .RegisterActivity("EnqueueApply", [&environment](model::EnqueueApplyInput input) {
         return EnqueueApply(environment, input);
       });

@@ -16,12 +16,15 @@ namespace {
 
 // "90s", "2m", "1h": the durations template.yaml uses.
 std::int64_t Seconds(const std::string& text, const std::string& field) {
-  static const std::regex kDuration(R"(^(\d+)(s|m|h)$)");
+  static const std::regex kDuration(R"(^(\d+)(s|m|h|d)$)");
   std::smatch match;
   if (!std::regex_match(text, match, kDuration))
-    Invalid(field + ": \"" + text + "\" is not like 90s, 2m or 1h");
+    Invalid(field + ": \"" + text + "\" is not like 90s, 2m, 1h or 7d");
   const std::int64_t value = std::stoll(match[1].str());
-  return match[2] == "s" ? value : match[2] == "m" ? value * 60 : value * 3600;
+  return match[2] == "s"   ? value
+         : match[2] == "m" ? value * 60
+         : match[2] == "h" ? value * 3600
+                           : value * 86400;
 }
 
 }  // namespace
@@ -97,6 +100,27 @@ model::ValidatedRequest ValidateRequest(const ActivityEnvironment& environment,
     if (seconds < 1 || seconds > 7 * 24 * 3600)
       Invalid("authorizationTimeoutSeconds: must be between 1 and 604800");
     validated.authorization_timeout_seconds = seconds;
+  }
+  if (request.failure_policy) {
+    const model::FailurePolicy& policy = *request.failure_policy;
+    if (policy.on_failure != "rollback" && policy.on_failure != "intervene")
+      Invalid("failurePolicy.onFailure: \"" + policy.on_failure +
+              "\" is not \"rollback\" or \"intervene\"");
+    if (policy.apply_attempts && (*policy.apply_attempts < 1 || *policy.apply_attempts > 10))
+      Invalid("failurePolicy.applyAttempts: must be between 1 and 10");
+  }
+  validated.drift_interval_seconds =
+      spec["drift_check_interval"]
+          ? Seconds(spec["drift_check_interval"].as<std::string>(), "template drift_check_interval")
+          : 3600;
+  if (request.ttl_seconds) {
+    // The template's ttl is the longest a request may ask for.
+    const std::int64_t longest =
+        spec["ttl"] ? Seconds(spec["ttl"].as<std::string>(), "template ttl") : 30 * 24 * 3600;
+    if (*request.ttl_seconds < 1 || *request.ttl_seconds > longest)
+      Invalid("ttlSeconds: must be between 1 and " + std::to_string(longest) +
+              " (the template's longest)");
+    validated.ttl_seconds = request.ttl_seconds;
   }
   if (spec["stateful"])
     for (const auto& address : spec["stateful"])

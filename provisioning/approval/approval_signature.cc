@@ -37,11 +37,13 @@ std::string CanonicalText(const model::SignedDecision& decision) {
   // before it gets here), so the lines cannot be shifted into one another.
   std::string roles;
   for (const std::string& role : decision.roles) roles += (roles.empty() ? "" : ",") + role;
-  return "provisio-decision-v1\n" + decision.workflow_id + "\n" + decision.user + "\n" + roles +
+  return "provisio-decision-v2\n" + decision.workflow_id + "\n" + decision.user + "\n" + roles +
          "\n" + decision.decision + "\n" + decision.plan_hash + "\n" +
          decision.region.value_or("") + "\n" + decision.profile.value_or("") + "\n" +
          decision.reason.value_or("") + "\n" +
          (decision.confirm_stateful_changes.value_or(false) ? "confirm" : "") + "\n" +
+         decision.resource.value_or("") + "\n" +
+         (decision.extend_until_unix ? std::to_string(*decision.extend_until_unix) : "") + "\n" +
          std::to_string(decision.expires_at_unix);
 }
 

@@ -27,6 +27,19 @@ struct ApprovalPolicy {
 TEMPORAL_JSON_STRUCT(ApprovalPolicy, (roles, "roles"), (count, "count"),
                      (self_approval, "selfApproval"))
 
+/// FailurePolicy says what happens when an approved apply fails for good
+/// (after its attempts): "intervene" (the default) waits for an operator's
+/// Intervene update on the failed resource; "rollback" (the saga) re-applies
+/// the stack's last good configuration, or destroys what the apply created
+/// when there was none, and the request ends ROLLED_BACK.
+struct FailurePolicy {
+  std::string on_failure = "intervene";
+  /// apply_attempts bounds the runner's attempts at one apply (1 to 10,
+  /// default 5): transient errors are retried before the policy decides.
+  std::optional<std::int32_t> apply_attempts;
+};
+TEMPORAL_JSON_STRUCT(FailurePolicy, (on_failure, "onFailure"), (apply_attempts, "applyAttempts"))
+
 /// ProvisionRequest is ProvisionApplication's input. The workflow id is the
 /// application id.
 struct ProvisionRequest {
@@ -41,11 +54,18 @@ struct ProvisionRequest {
   /// authorization_timeout_seconds overrides the wait for decisions
   /// (default: the template's, else 120 s).
   std::optional<std::int64_t> authorization_timeout_seconds;
+  /// failure_policy decides what a failed apply leads to (default: intervene).
+  std::optional<FailurePolicy> failure_policy;
+  /// ttl_seconds, when set, is the stack's time to live after it is
+  /// provisioned (at most the template's `ttl`): a reminder at 80%, then the
+  /// stack's entity destroys it unless extended.
+  std::optional<std::int64_t> ttl_seconds;
 };
 TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
                      (application, "application"), (template_name, "template"),
                      (parameters, "parameters"), (approval, "approval"),
-                     (authorization_timeout_seconds, "authorizationTimeoutSeconds"))
+                     (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
+                     (failure_policy, "failurePolicy"), (ttl_seconds, "ttlSeconds"))
 
 /// ValidatedRequest is what request validation (a local activity) found:
 /// the policy in force and the template's facts the workflow needs.
@@ -57,10 +77,15 @@ struct ValidatedRequest {
   std::vector<std::string> stateful;
   /// stack is the stack's name: the application's.
   std::string stack;
+  /// drift_interval_seconds: how often the stack's drift schedule runs.
+  std::int64_t drift_interval_seconds = 3600;
+  /// ttl_seconds: the request's time to live, checked against the template.
+  std::optional<std::int64_t> ttl_seconds;
 };
 TEMPORAL_JSON_STRUCT(ValidatedRequest, (policy, "policy"),
                      (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
-                     (stateful, "stateful"), (stack, "stack"))
+                     (stateful, "stateful"), (stack, "stack"),
+                     (drift_interval_seconds, "driftIntervalSeconds"), (ttl_seconds, "ttlSeconds"))
 
 /// Team is a team and its members (from the platform database).
 struct Team {
@@ -81,10 +106,13 @@ struct StackInputs {
   std::optional<std::string> region;
   std::optional<std::string> profile;
   std::optional<bool> destroy;
+  /// exclude lists resource addresses the plan leaves out (`tofu plan
+  /// -exclude`): an operator's "exclude" intervention.
+  std::optional<std::vector<std::string>> exclude;
 };
 TEMPORAL_JSON_STRUCT(StackInputs, (stack, "stack"), (template_name, "template"),
                      (parameters, "parameters"), (region, "region"), (profile, "profile"),
-                     (destroy, "destroy"))
+                     (destroy, "destroy"), (exclude, "exclude"))
 
 /// AttributeChange is one attribute a planned change touches; sensitive
 /// values arrive masked.
@@ -140,10 +168,14 @@ struct ApplyResult {
   std::string stack;
   std::vector<AppliedResource> applied;
   bool already_applied = false;
+  /// resumed_with_plan: an attempt died mid-apply, and this one finished the
+  /// request from a fresh plan whose every change matched the approved plan.
+  std::optional<std::string> resumed_with_plan;
   std::string run_id;
 };
 TEMPORAL_JSON_STRUCT(ApplyResult, (hash, "hash"), (stack, "stack"), (applied, "applied"),
-                     (already_applied, "alreadyApplied"), (run_id, "runId"))
+                     (already_applied, "alreadyApplied"), (resumed_with_plan, "resumedWithPlan"),
+                     (run_id, "runId"))
 
 /// OutputsInput names the stack whose outputs to read.
 struct OutputsInput {
@@ -177,7 +209,8 @@ struct SignedDecision {
   /// roles are the user's roles when the API signed (the workflow cannot
   /// read the database in a validator).
   std::vector<std::string> roles;
-  /// decision is "approve" or "reject".
+  /// decision is "approve" or "reject" (Authorize); "retry", "exclude",
+  /// "rollback" or "abort" (Intervene); "break-lock" (a stack's BreakLock).
   std::string decision;
   std::string plan_hash;
   std::optional<std::string> region;
@@ -186,6 +219,10 @@ struct SignedDecision {
   /// confirm_stateful_changes must be true to approve a plan that deletes or
   /// replaces a stateful resource (a database, a bucket with objects).
   std::optional<bool> confirm_stateful_changes;
+  /// resource is the resource address an intervention is about.
+  std::optional<std::string> resource;
+  /// extend_until_unix is the new expiry an "extend" decision asks for.
+  std::optional<std::int64_t> extend_until_unix;
   /// expires_at_unix bounds the signature's life (seconds since the epoch).
   std::int64_t expires_at_unix = 0;
   /// signature is the hex HMAC-SHA256 of the canonical form, with the key the
@@ -195,8 +232,9 @@ struct SignedDecision {
 TEMPORAL_JSON_STRUCT(SignedDecision, (workflow_id, "workflowId"), (user, "user"), (roles, "roles"),
                      (decision, "decision"), (plan_hash, "planHash"), (region, "region"),
                      (profile, "profile"), (reason, "reason"),
-                     (confirm_stateful_changes, "confirmStatefulChanges"),
-                     (expires_at_unix, "expiresAtUnix"), (signature, "signature"))
+                     (confirm_stateful_changes, "confirmStatefulChanges"), (resource, "resource"),
+                     (extend_until_unix, "extendUntilUnix"), (expires_at_unix, "expiresAtUnix"),
+                     (signature, "signature"))
 
 /// PlanChoice is PreviewPlan's input: the authorizer's region and profile.
 struct PlanChoice {
@@ -216,6 +254,19 @@ struct Approval {
 TEMPORAL_JSON_STRUCT(Approval, (user, "user"), (decision, "decision"), (plan_hash, "planHash"),
                      (reason, "reason"), (decided_at, "decidedAt"))
 
+/// Intervention is a failed apply waiting for an operator (NEEDS_INTERVENTION).
+struct Intervention {
+  /// resource is the address OpenTofu named in its error (may be empty).
+  std::string resource;
+  std::string error;
+  std::string since;  // RFC 3339, workflow time
+  /// choices are the updates an operator may send: retry, exclude (when a
+  /// resource is known), rollback, abort.
+  std::vector<std::string> choices;
+};
+TEMPORAL_JSON_STRUCT(Intervention, (resource, "resource"), (error, "error"), (since, "since"),
+                     (choices, "choices"))
+
 /// RequestState is GetState's answer, and what request_states records.
 struct RequestState {
   std::string status;
@@ -233,12 +284,17 @@ struct RequestState {
   /// outputs: plain values; sensitive ones as "(sensitive)".
   std::map<std::string, nlohmann::json> outputs;
   std::optional<std::string> error;
+  /// intervention is set while the request waits for an operator.
+  std::optional<Intervention> intervention;
+  /// rounds counts the plans put to the authorizers (a stale plan asks again).
+  std::int32_t rounds = 0;
 };
 TEMPORAL_JSON_STRUCT(RequestState, (status, "status"), (version, "version"),
                      (application_id, "applicationId"), (requester, "requester"), (team, "team"),
                      (template_name, "template"), (template_hash, "templateHash"),
                      (plan_hash, "planHash"), (plan_summary, "planSummary"), (policy, "policy"),
-                     (approvals, "approvals"), (outputs, "outputs"), (error, "error"))
+                     (approvals, "approvals"), (outputs, "outputs"), (error, "error"),
+                     (intervention, "intervention"), (rounds, "rounds"))
 
 /// ProvisionResult is a provisioned request's result: the stack and its
 /// outputs (sensitive ones sealed).
@@ -264,6 +320,8 @@ TEMPORAL_JSON_STRUCT(RecordStateInput, (workflow_id, "workflowId"), (state, "sta
 struct NotifyInput {
   std::string notification_id;  // "<workflow id>/<purpose>": idempotent per user
   std::vector<std::string> roles;
+  /// users are notified by name, besides those holding `roles`.
+  std::vector<std::string> users;
   std::vector<std::string> exclude_users;
   std::string kind;
   std::string workflow_id;
@@ -271,8 +329,8 @@ struct NotifyInput {
   nlohmann::json body;
 };
 TEMPORAL_JSON_STRUCT(NotifyInput, (notification_id, "notificationId"), (roles, "roles"),
-                     (exclude_users, "excludeUsers"), (kind, "kind"), (workflow_id, "workflowId"),
-                     (subject, "subject"), (body, "body"))
+                     (users, "users"), (exclude_users, "excludeUsers"), (kind, "kind"),
+                     (workflow_id, "workflowId"), (subject, "subject"), (body, "body"))
 
 /// AuditInput is one audit event (event id: workflow id and history length).
 struct AuditInput {

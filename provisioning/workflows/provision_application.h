@@ -2,8 +2,13 @@
 // from validation to provisioned outputs (docs/provisioning.md).
 //
 //   VALIDATING → PLANNING → AWAITING_AUTHORIZATION → QUEUED → PROVISIONING → PROVISIONED
-//                                  ├→ REJECTED (fails ApplicationNotApproved)
-//                                  └→ AUTHORIZATION_TIMED_OUT (fails AuthorizationTimedOut)
+//                     ↑            ├→ REJECTED (fails ApplicationNotApproved)
+//                     │            └→ AUTHORIZATION_TIMED_OUT (fails AuthorizationTimedOut)
+//                     └──── stale plan (another apply came first): plan and ask again
+//   PROVISIONING, apply failed for good → by the request's failure policy:
+//     rollback  → ROLLED_BACK (fails RolledBack): the last good configuration again
+//     intervene → NEEDS_INTERVENTION → an operator's retry / exclude (→ PROVISIONING),
+//                 rollback (→ ROLLED_BACK) or abort (→ FAILED, Aborted)
 //   any step → FAILED (the cause in the state) or CANCELLED (after destroying
 //   what the request created)
 //
@@ -14,7 +19,15 @@
 // expired, comes from the requester, from someone outside the policy's roles
 // or who decided already, names a plan that is not the current one (or
 // another region/profile than it was planned for), or approves deleting or
-// replacing a stateful resource without confirm_stateful_changes.
+// replacing a stateful resource without confirm_stateful_changes; update
+// Intervene SignedDecision {retry|exclude|rollback|abort} from an operator
+// while NEEDS_INTERVENTION; signal AuthorizationReceivedResponse (the
+// reference demo's), applied through Authorize's checks only when
+// ProvisionSettings::accept_demo_signal, else logged and audited.
+//
+// A retry or exclude plans afresh; the approval covers that plan only if its
+// every change is one of the approved plan's (plan_match.h), else the
+// authorizers are asked again.
 #pragma once
 
 #include <string>
@@ -36,6 +49,9 @@ struct ProvisionSettings {
   /// Authorize validator reads it, and validators never run on replay, so
   /// rotating it does not break running workflows.
   std::string approval_key;
+  /// accept_demo_signal turns on the reference demo's signal
+  /// AuthorizationReceivedResponse (off by default).
+  bool accept_demo_signal = false;
 };
 
 /// ProvisionApplication runs one request; the workflow id is the application id.
@@ -49,7 +65,10 @@ void RegisterProvisioningWorkflows(Registry& registry, const ProvisionSettings& 
   registry.RegisterWorkflow("ProvisionApplication", [&settings](model::ProvisionRequest request) {
     return ProvisionApplication(settings, std::move(request));
   });
-  registry.RegisterWorkflow("Stack", Stack);
+  registry.RegisterWorkflow("Stack", [&settings](model::StackState state) {
+    return Stack(settings.approval_key, std::move(state));
+  });
+  registry.RegisterWorkflow("DetectDrift", DetectDrift);
 }
 
 }  // namespace provisio::workflows

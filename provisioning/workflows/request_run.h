@@ -1,0 +1,111 @@
+// provisioning/workflows/request_run.h: the state and steps of one
+// ProvisionApplication run (private to the workflows; the entry point is
+// provision_application.h). Split by concern:
+//
+//   request_run.cc            the run's main line, state records, audit
+//   request_authorization.cc  plans, PreviewPlan, Authorize, the demo signal
+//   request_apply.cc          the stack's turn, the apply and its recovery
+//                             (stale plan, saga rollback, interventions)
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "model/provision_request.h"
+#include "model/stack.h"
+#include "temporal/workflow/local_activity.h"
+#include "temporal/workflow/workflow.h"
+#include "workflows/provision_application.h"
+#include "workflows/workflow_time.h"
+
+namespace provisio::workflows::request {
+
+namespace wf = temporal::workflow;
+
+/// The roles that may intervene on a failed apply.
+inline const std::vector<std::string> kOperatorRoles = {"operator", "admin"};
+
+/// CauseOf is the message of a failure's cause (the activity's own error).
+std::string CauseOf(const wf::FailureError& error);
+/// Refuse throws the validators' non-retryable refusal.
+[[noreturn]] void Refuse(const std::string& why);
+
+wf::ActivityOptions PlatformActivity();
+/// RunnerActivity: the OpenTofu runner's activities, `attempts` tries.
+wf::ActivityOptions RunnerActivity(int attempts = 5);
+wf::LocalActivityOptions LookupActivity();
+
+/// How a turn at the stack ended.
+enum class ApplyEnd { kApplied, kStale, kRolledBack, kAborted, kFailed };
+
+/// Request is one run's state. Owned by a shared_ptr that the GetState query
+/// handler holds too: a query of a closed run replays it to its end, after
+/// which the workflow function's locals are gone but its handlers are not.
+class Request : public std::enable_shared_from_this<Request> {
+ public:
+  Request(const ProvisionSettings& settings, model::ProvisionRequest request);
+
+  wf::Task<model::ProvisionResult> Run();
+
+ private:
+  // request_run.cc
+  wf::Task<void> Record(const std::string& status);
+  wf::Task<void> AuditEvent(const std::string& actor, const std::string& action,
+                            std::optional<std::string> reason, nlohmann::json details);
+  wf::Task<void> Fail(const std::string& status, const std::string& error);
+  /// Notify writes the inbox rows and posts the webhook (whose failure is
+  /// logged, never the request's).
+  wf::Task<void> Notify(const model::NotifyInput& input);
+  wf::Task<void> Validate();
+  wf::Task<void> Cleanup();
+
+  // request_authorization.cc
+  void InstallDecisionHandlers();
+  model::StackInputs Inputs() const;
+  wf::Task<model::Plan> MakePlan(std::optional<std::string> region,
+                                 std::optional<std::string> profile);
+  /// AskForDecision plans (unless a plan is current), notifies the
+  /// authorizers and waits; returns when approved, throws when rejected or
+  /// timed out (after recording it).
+  wf::Task<void> AskForDecision();
+  void VerifySigned(const model::SignedDecision& decision) const;
+  void CheckAuthorize(const model::SignedDecision& decision) const;
+  wf::Task<std::string> Decide(model::SignedDecision decision);
+  wf::Task<void> OnDemoSignal(model::SignedDecision decision);
+
+  // request_apply.cc
+  /// Provision takes the stack's turn and applies the approved plan;
+  /// returns the result, or nothing when the plan was stale (ask again).
+  wf::Task<std::optional<model::ProvisionResult>> Provision();
+  wf::Task<ApplyEnd> ApplyWithRecovery();
+  wf::Task<ApplyEnd> Intervene(const std::string& resource, const std::string& error);
+  wf::Task<void> Rollback();
+  void CheckIntervention(const model::SignedDecision& decision) const;
+
+  const ProvisionSettings& settings_;
+  model::ProvisionRequest request_;
+  model::ValidatedRequest validated_;
+  model::RequestState state_;
+  /// plan_ is the current plan; approved_ the one the authorizers approved.
+  std::optional<model::Plan> plan_;
+  std::optional<model::Plan> approved_;
+  std::optional<std::string> region_;
+  std::optional<std::string> profile_;
+  std::optional<std::string> outcome_;  // "approved" or "rejected"
+  std::set<std::string> decided_;
+  int approvals_ = 0;
+  int audit_seq_ = 0;
+  bool apply_started_ = false;
+  /// turn_ is this request's turn at the stack, with the stack's last good
+  /// configuration.
+  std::optional<model::ApplyTurn> turn_;
+  /// intervention_ is the operator's signed choice, once made.
+  std::optional<model::SignedDecision> intervention_;
+  /// stack_destroyed_ is set by a rollback that destroyed the stack.
+  bool stack_destroyed_ = false;
+  std::string failure_cause_;
+};
+
+}  // namespace provisio::workflows::request

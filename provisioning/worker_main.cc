@@ -11,6 +11,13 @@
 //   PROVISIO_CODEC_KEY_HEX, PROVISIO_CODEC_KEY_ID
 //                               the AES-256-GCM payload key and its id (recommended:
 //                               without them payloads are stored in plaintext)
+//   PROVISIO_CODEC_DECRYPT_ONLY_KEYS
+//                               "id=hex,id=hex": older keys, kept to decrypt after a
+//                               rotation (the runner reads the same variable)
+//   PROVISIO_WEBHOOK_URL, PROVISIO_PUBLIC_URL
+//                               a chat webhook for notifications, and the platform's
+//                               address for its links (optional)
+//   PROVISIO_ACCEPT_DEMO_SIGNAL "1" accepts the reference demo's signal (off by default)
 //   PROVISIO_TEMPLATES_DIR      the catalogue (default: templates/ of the source tree)
 //   PROVISIO_MIGRATIONS_DIR     the migrations (default: db/migrations/ of the source tree)
 //
@@ -23,7 +30,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <sstream>
 
 #include "activities/register_activities.h"
 #include "database/migrations.h"
@@ -104,7 +113,21 @@ int main(int argc, char** argv) {
   if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
     auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
     if (!key) return Fail("PROVISIO_CODEC_KEY_HEX: " + key.error().message());
-    auto codec = temporal::AesGcmCodec::Create(Env("PROVISIO_CODEC_KEY_ID", "provisio"), *key);
+    std::map<std::string, temporal::Bytes> decrypt_only;
+    std::stringstream entries(Env("PROVISIO_CODEC_DECRYPT_ONLY_KEYS"));
+    for (std::string entry; std::getline(entries, entry, ',');) {
+      const std::size_t equals = entry.find('=');
+      if (equals == std::string::npos)
+        return Fail("PROVISIO_CODEC_DECRYPT_ONLY_KEYS: \"" + entry.substr(0, 24) +
+                    "...\" is not id=hex");
+      auto old_key = temporal::AesGcmCodec::KeyFromHex(entry.substr(equals + 1));
+      if (!old_key)
+        return Fail("PROVISIO_CODEC_DECRYPT_ONLY_KEYS: key " + entry.substr(0, equals) + ": " +
+                    old_key.error().message());
+      decrypt_only[entry.substr(0, equals)] = *old_key;
+    }
+    auto codec =
+        temporal::AesGcmCodec::Create(Env("PROVISIO_CODEC_KEY_ID", "provisio"), *key, decrypt_only);
     if (!codec) return Fail(codec.error().message());
     options.data_converter.AddCodec(*codec);
   } else {

@@ -142,7 +142,7 @@ class ProvisioningTest : public ::testing::Test {
     worker_.reset();
     // Every history replays (the validators do not run on replay).
     temporal::Replayer replayer;
-    replayer.SetDataConverter(Converter());
+    replayer.SetDataConverter(replay_converter_);
     provisio::workflows::RegisterProvisioningWorkflows(replayer, settings_);
     for (const std::string& id : started_) {
       auto json = client_->GetHandle(id).FetchHistoryJson();
@@ -237,6 +237,9 @@ class ProvisioningTest : public ::testing::Test {
 
   static inline std::string database_;
   static inline bool shared_database_ = false;
+  /// replay_converter_ decodes the histories TearDown replays (a test that
+  /// rotates the codec key sets one with both keys).
+  temporal::DataConverter replay_converter_ = Converter();
   provisio::workflows::ProvisionSettings settings_;
   provisio::activities::ActivityEnvironment environment_;
   std::unique_ptr<temporal::Client> client_;

@@ -60,12 +60,17 @@ struct ProvisionRequest {
   /// provisioned (at most the template's `ttl`): a reminder at 80%, then the
   /// stack's entity destroys it unless extended.
   std::optional<std::int64_t> ttl_seconds;
+  /// destroy asks to destroy the stack: planned with `tofu plan -destroy`,
+  /// approved like any change, applied in the stack's turn; ends DESTROYED.
+  /// The parameters are the stack's (the API fills them from GetStack).
+  std::optional<bool> destroy;
 };
 TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
                      (application, "application"), (template_name, "template"),
                      (parameters, "parameters"), (approval, "approval"),
                      (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
-                     (failure_policy, "failurePolicy"), (ttl_seconds, "ttlSeconds"))
+                     (failure_policy, "failurePolicy"), (ttl_seconds, "ttlSeconds"),
+                     (destroy, "destroy"))
 
 /// ValidatedRequest is what request validation (a local activity) found:
 /// the policy in force and the template's facts the workflow needs.

@@ -326,6 +326,31 @@ TEST_F(ProvisionApplicationTest, TheDemoSignalIsRefusedWhenOffAndChecksLikeAutho
             (std::vector<std::string>{"request", "refused-signal", "refused-signal", "approve"}));
 }
 
+TEST_F(ProvisionApplicationTest, AWorkerRestartDuringAnUpdateLosesNothing) {
+  const std::string application = "site-" + Random(8);
+  auto handle = Start(SiteRequest(application));
+  const std::string first = *WaitForStatus(handle, "AWAITING_AUTHORIZATION").plan_hash;
+  // PreviewPlan's handler waits for the runner's plan; the worker goes away
+  // meanwhile, and a new one (a deploy) takes the run over.
+  temporal::Result<provisio::model::Plan> answer =
+      temporal::Error(temporal::ErrorCode::kUnknown, "no answer yet");
+  std::thread previewer([&] {
+    answer = handle.Update<provisio::model::Plan>("PreviewPlan", provisio::model::PlanChoice{});
+  });
+  WaitForStatus(handle, "PLANNING");
+  RestartWorker();
+  previewer.join();
+  ASSERT_TRUE(answer.ok()) << answer.error();
+  EXPECT_NE(answer->hash, first);
+  RequestState state = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  EXPECT_EQ(state.plan_hash.value_or(""), answer->hash);
+  EXPECT_EQ(UpdatesAccepted(handle), 1);
+  ASSERT_TRUE(Authorize(handle, Decision(application, "bob", "approve", answer->hash)));
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(result->plan_hash, answer->hash);
+}
+
 TEST_F(ProvisionApplicationTest, ApproversAreNotifiedByWebhookAndAFailingWebhookStopsNothing) {
   WebhookReceiver receiver;
   environment_.webhook_url = receiver.url();

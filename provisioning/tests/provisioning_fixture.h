@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -144,14 +145,43 @@ class ProvisioningTest : public ::testing::Test {
     temporal::Replayer replayer;
     replayer.SetDataConverter(replay_converter_);
     provisio::workflows::RegisterProvisioningWorkflows(replayer, settings_);
-    for (const std::string& id : started_) {
+    for (std::size_t i = 0; i < started_.size(); ++i) {
+      const std::string& id = started_[i];
       auto json = client_->GetHandle(id).FetchHistoryJson();
       ASSERT_TRUE(json.ok()) << json.error();
       auto history = temporal::Replayer::LoadHistoryJson(*json);
       ASSERT_TRUE(history.ok()) << history.error();
       auto replayed = replayer.ReplayHistory(*history, id);
       EXPECT_TRUE(replayed.ok()) << id << ": " << replayed.error();
+      WriteGoldenHistory(i, id, *json);
     }
+  }
+
+  // With PROVISIO_GOLDEN_DIR set (scripts/golden-histories), each history a
+  // test made is also written there: golden_replay_test replays them, so a
+  // change that would break running workflows fails the suite.
+  static void WriteGoldenHistory(std::size_t index, const std::string& workflow_id,
+                                 const std::string& json) {
+    const std::string dir = Env("PROVISIO_GOLDEN_DIR");
+    if (dir.empty()) return;
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    const std::string kind = workflow_id.rfind("stack/", 0) == 0 ? "stack" : "request";
+    std::ofstream(fs::path(dir) / (std::string(test->test_suite_name()) + "." + test->name() + "." +
+                                   std::to_string(index) + "." + kind + ".json"))
+        << json;
+  }
+
+  /// RestartWorker stops the worker and starts a new one on the same task
+  /// queue (a deploy, or a crash and restart), registering `extra` workflows too.
+  void RestartWorker(const std::function<void(temporal::Worker&)>& extra = nullptr) {
+    if (worker_) worker_->Shutdown();
+    temporal::WorkerOptions options;
+    options.task_queue = task_queue_;
+    worker_ = std::make_unique<temporal::Worker>(*client_, options);
+    provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
+    provisio::activities::RegisterProvisioningActivities(*worker_, environment_);
+    if (extra) extra(*worker_);
+    ASSERT_TRUE(worker_->Start().ok());
   }
 
   ProvisionRequest SiteRequest(const std::string& application) {

@@ -153,7 +153,8 @@ TEST_F(SecretsTest, AfterAKeyRotationOldRunsDecodeAndNewPayloadsUseTheNewKey) {
     converter.AddCodec(*codec);
     return converter;
   };
-  worker_->Shutdown();
+  worker_->Shutdown();  // it uses the client about to be replaced
+  worker_.reset();
   temporal::ClientOptions options;
   options.target_host = Env("TEMPORAL_ADDRESS");
   options.data_converter = rotated();
@@ -161,12 +162,7 @@ TEST_F(SecretsTest, AfterAKeyRotationOldRunsDecodeAndNewPayloadsUseTheNewKey) {
   ASSERT_TRUE(client.ok()) << client.error();
   client_ = std::make_unique<temporal::Client>(std::move(*client));
   environment_.client = client_.get();
-  temporal::WorkerOptions worker_options;
-  worker_options.task_queue = task_queue_;
-  worker_ = std::make_unique<temporal::Worker>(*client_, worker_options);
-  provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
-  provisio::activities::RegisterProvisioningActivities(*worker_, environment_);
-  ASSERT_TRUE(worker_->Start().ok());
+  RestartWorker();
 
   replay_converter_ = rotated();
   auto rotated_handle = client_->GetHandle(application);

@@ -137,5 +137,38 @@ TEST_F(StackLifecycleTest, AStackIsRemindedThenDestroyedAtExpiryUnlessExtended) 
   (void)client_->GetScheduleHandle("drift/" + extended).Delete();
 }
 
+TEST_F(StackLifecycleTest, DestroyingAStackIsARequestWithApproval) {
+  const std::string application = "site-" + Random(8);
+  Provision(SiteRequest(application), application);
+  started_.push_back("stack/" + application);
+  WaitForStack(application, [](const auto& s) { return s.drift_schedule; });
+  ASSERT_TRUE(fs::exists(SiteDir(application, application) / "index.html"));
+
+  ProvisionRequest destroy = SiteRequest(application);
+  destroy.destroy = true;
+  auto handle = Start(destroy, application + "-destroy");
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  // The authorizers see what would go: every resource deleted.
+  ASSERT_EQ(waiting.plan_summary.size(), 2u);
+  for (const auto& change : waiting.plan_summary)
+    EXPECT_EQ(change.actions, std::vector<std::string>{"delete"}) << change.address;
+  // Nothing is destroyed before the approval.
+  EXPECT_TRUE(fs::exists(SiteDir(application, application) / "index.html"));
+  ASSERT_TRUE(
+      Authorize(handle, Decision(application + "-destroy", "bob", "approve", *waiting.plan_hash)));
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  auto state = handle.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->status, "DESTROYED");
+  EXPECT_FALSE(fs::exists(SiteDir(application, application) / "index.html"));
+  provisio::model::StackState stack =
+      WaitForStack(application, [](const auto& s) { return !s.drift_schedule; });
+  EXPECT_TRUE(stack.destroyed);
+  EXPECT_FALSE(stack.last_good.has_value());
+  EXPECT_EQ(AuditActions(application + "-destroy"),
+            (std::vector<std::string>{"request", "approve", "destroy"}));
+}
+
 }  // namespace
 }  // namespace provisio_test

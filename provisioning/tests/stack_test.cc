@@ -110,13 +110,8 @@ temporal::workflow::Task<std::int64_t> AwaitsTurn() {
 }
 
 TEST_F(StackTest, TheStackContinuesAsNewCarryingItsQueue) {
-  worker_->Shutdown();
-  temporal::WorkerOptions options;
-  options.task_queue = task_queue_;
-  worker_ = std::make_unique<temporal::Worker>(*client_, options);
-  provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
-  worker_->RegisterWorkflow("AwaitsTurn", AwaitsTurn);
-  ASSERT_TRUE(worker_->Start().ok());
+  RestartWorker(
+      [](temporal::Worker& worker) { worker.RegisterWorkflow("AwaitsTurn", AwaitsTurn); });
 
   const std::string stack = "stack-" + Random(8);
   provisio::model::StackState fresh;
@@ -178,14 +173,8 @@ TEST_F(StackTest, TheStackContinuesAsNewCarryingItsQueue) {
 }
 
 TEST_F(StackTest, AnAdminBreaksAStuckLockAndItIsAudited) {
-  worker_->Shutdown();
-  temporal::WorkerOptions options;
-  options.task_queue = task_queue_;
-  worker_ = std::make_unique<temporal::Worker>(*client_, options);
-  provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
-  provisio::activities::RegisterProvisioningActivities(*worker_, environment_);
-  worker_->RegisterWorkflow("AwaitsTurn", AwaitsTurn);
-  ASSERT_TRUE(worker_->Start().ok());
+  RestartWorker(
+      [](temporal::Worker& worker) { worker.RegisterWorkflow("AwaitsTurn", AwaitsTurn); });
 
   const std::string stack = "stack-" + Random(8);
   const std::string entity_id = "stack/" + stack;

@@ -63,7 +63,11 @@ wf::Task<std::optional<model::ProvisionResult>> Request::Provision() {
   finished.succeeded = end == ApplyEnd::kApplied;
   finished.plan_hash = plan_->hash;
   finished.template_hash = plan_->template_hash;
-  if (end == ApplyEnd::kApplied) {
+  const bool destroying = request_.destroy.value_or(false);
+  if (end == ApplyEnd::kApplied && destroying) {
+    finished.destroyed = true;
+    stack_destroyed_ = true;
+  } else if (end == ApplyEnd::kApplied) {
     finished.inputs = Inputs();
     finished.requester = request_.requester;
     finished.ttl_seconds = validated_.ttl_seconds;
@@ -106,6 +110,14 @@ wf::Task<std::optional<model::ProvisionResult>> Request::Provision() {
     case ApplyEnd::kFailed:
       co_await Fail("FAILED", failure_cause_);
       throw temporal::ApplicationFailure(failure_cause_, "ApplyFailed", true);
+  }
+  if (destroying) {
+    co_await AuditEvent(request_.requester, "destroy", std::string("a destroy request"),
+                        nlohmann::json{{"approvals", state_.approvals.size()}});
+    state_.intervention.reset();
+    state_.error.reset();
+    co_await Record("DESTROYED");
+    co_return model::ProvisionResult{validated_.stack, plan_->hash, plan_->template_hash, {}};
   }
   model::OutputsInput which{validated_.stack, request_.template_name};
   model::OutputsResult outputs =

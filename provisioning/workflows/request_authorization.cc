@@ -27,6 +27,7 @@ model::StackInputs Request::Inputs() const {
   inputs.parameters = request_.parameters;
   inputs.region = region_;
   inputs.profile = profile_;
+  if (request_.destroy.value_or(false)) inputs.destroy = true;
   return inputs;
 }
 

@@ -274,8 +274,6 @@ wf::Task<void> Entity::CheckDrift() {
   if (!state_->last_good) co_return;  // nothing provisioned to compare
   const model::DriftResult found = co_await wf::ExecuteActivity<model::DriftResult>(
       "drift", RunnerActivity(), *state_->last_good);
-  state_->drift =
-      model::DriftStatus{Rfc3339(wf::Now()), found.drifted, found.resources, found.run_id};
   if (found.drifted) {
     nlohmann::json resources = nlohmann::json::array();
     for (const model::ResourceChange& change : found.resources) {
@@ -288,6 +286,9 @@ wf::Task<void> Entity::CheckDrift() {
     co_await Audit("provisio", "drift-found", std::nullopt, state_->last_good_plan_hash,
                    nlohmann::json{{"resources", resources}, {"runId", found.run_id}});
   }
+  // Shown once audited: whoever reads the finding can find its audit row.
+  state_->drift =
+      model::DriftStatus{Rfc3339(wf::Now()), found.drifted, found.resources, found.run_id};
 }
 
 wf::Task<void> Entity::RemindOfExpiry() {
@@ -317,8 +318,8 @@ wf::Task<void> Entity::Expire() {
   state_->last_good.reset();
   state_->last_good_plan_hash.reset();
   state_->expires_at_unix.reset();
-  state_->destroyed = true;
   co_await KeepDriftScheduleInStep();
+  state_->destroyed = true;  // last: a reader that sees it sees the schedule gone too
 }
 
 wf::Task<void> Entity::Run() {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include "temporal/failure.h"
 
@@ -108,6 +109,23 @@ model::ValidatedRequest ValidateRequest(const ActivityEnvironment& environment,
               "\" is not \"rollback\" or \"intervene\"");
     if (policy.apply_attempts && (*policy.apply_attempts < 1 || *policy.apply_attempts > 10))
       Invalid("failurePolicy.applyAttempts: must be between 1 and 10");
+  }
+  static const std::regex kRegion(R"(^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$)");
+  if (request.region && !std::regex_match(*request.region, kRegion))
+    Invalid("region: \"" + *request.region + "\" is not a region name");
+  if (request.regions) {
+    if (request.regions->empty() || request.regions->size() > 10)
+      Invalid("regions: name 1 to 10 regions");
+    if (request.region) Invalid("regions: give either region or regions, not both");
+    std::set<std::string> seen;
+    for (const std::string& region : *request.regions) {
+      if (!std::regex_match(region, kRegion))
+        Invalid("regions: \"" + region + "\" is not a region name");
+      if (!seen.insert(region).second) Invalid("regions: \"" + region + "\" is named twice");
+      if (request.application.size() + 1 + region.size() > 63)
+        Invalid("regions: the stack \"" + request.application + "-" + region +
+                "\" would be longer than 63 characters");
+    }
   }
   validated.drift_interval_seconds =
       spec["drift_check_interval"]

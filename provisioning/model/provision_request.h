@@ -64,13 +64,19 @@ struct ProvisionRequest {
   /// approved like any change, applied in the stack's turn; ends DESTROYED.
   /// The parameters are the stack's (the API fills them from GetStack).
   std::optional<bool> destroy;
+  /// region presets the region (the authorizer may not change it).
+  std::optional<std::string> region;
+  /// regions fans the request out: one child ProvisionApplication per
+  /// region, in parallel, each on its own stack "<application>-<region>",
+  /// each planned and approved on its own.
+  std::optional<std::vector<std::string>> regions;
 };
 TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
                      (application, "application"), (template_name, "template"),
                      (parameters, "parameters"), (approval, "approval"),
                      (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
                      (failure_policy, "failurePolicy"), (ttl_seconds, "ttlSeconds"),
-                     (destroy, "destroy"))
+                     (destroy, "destroy"), (region, "region"), (regions, "regions"))
 
 /// ValidatedRequest is what request validation (a local activity) found:
 /// the policy in force and the template's facts the workflow needs.
@@ -293,13 +299,15 @@ struct RequestState {
   std::optional<Intervention> intervention;
   /// rounds counts the plans put to the authorizers (a stale plan asks again).
   std::int32_t rounds = 0;
+  /// children are the workflow ids of a fanned-out request's per-region runs.
+  std::vector<std::string> children;
 };
 TEMPORAL_JSON_STRUCT(RequestState, (status, "status"), (version, "version"),
                      (application_id, "applicationId"), (requester, "requester"), (team, "team"),
                      (template_name, "template"), (template_hash, "templateHash"),
                      (plan_hash, "planHash"), (plan_summary, "planSummary"), (policy, "policy"),
                      (approvals, "approvals"), (outputs, "outputs"), (error, "error"),
-                     (intervention, "intervention"), (rounds, "rounds"))
+                     (intervention, "intervention"), (rounds, "rounds"), (children, "children"))
 
 /// ProvisionResult is a provisioned request's result: the stack and its
 /// outputs (sensitive ones sealed).

@@ -351,6 +351,53 @@ TEST_F(ProvisionApplicationTest, AWorkerRestartDuringAnUpdateLosesNothing) {
   EXPECT_EQ(result->plan_hash, answer->hash);
 }
 
+TEST_F(ProvisionApplicationTest, ARequestForSeveralRegionsFansOutAsChildRuns) {
+  const std::string application = "site-" + Random(8);
+  ProvisionRequest request = SiteRequest(application);
+  request.regions = std::vector<std::string>{"north", "south"};
+  auto parent = Start(request);
+  for (const std::string region : {"north", "south"}) {
+    const std::string child_id = application + "/" + region;
+    started_.push_back(child_id);
+    started_.push_back("stack/" + application + "-" + region);
+    auto child = client_->GetHandle(child_id);
+    RequestState waiting = WaitForStatus(child, "AWAITING_AUTHORIZATION");
+    // Each region is its own stack, planned for that region, decided on its own.
+    EXPECT_EQ(waiting.application_id, child_id);
+    auto moved = child.Update<provisio::model::Plan>(
+        "PreviewPlan", provisio::model::PlanChoice{"west", std::nullopt});
+    ASSERT_FALSE(moved.ok()) << "the request's region was changed";
+    SignedDecision decision = Decision(child_id, "bob", "approve", *waiting.plan_hash);
+    decision.region = region;
+    provisio::approval::Sign(decision, settings_.approval_key);
+    ASSERT_TRUE(Authorize(child, decision));
+  }
+  auto result = parent.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(result->stack, application);
+  auto state = parent.Query<RequestState>("GetState");
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->status, "PROVISIONED");
+  EXPECT_EQ(state->children,
+            (std::vector<std::string>{application + "/north", application + "/south"}));
+  for (const std::string region : {"north", "south"}) {
+    EXPECT_TRUE(fs::exists(SiteDir(application + "-" + region, application) / "index.html"))
+        << region;
+    // The parent gathers each region's outputs under its name.
+    const auto index = result->outputs.find(region + ".index_path");
+    ASSERT_NE(index, result->outputs.end()) << region;
+    EXPECT_EQ(index->second.value.value_or(""),
+              (SiteDir(application + "-" + region, application) / "index.html").string());
+  }
+  // Both children were started at once, before either was decided.
+  auto history = parent.FetchHistory();
+  ASSERT_TRUE(history.ok()) << history.error();
+  int initiated = 0;
+  for (const auto& event : history->events())
+    if (event.has_start_child_workflow_execution_initiated_event_attributes()) ++initiated;
+  EXPECT_EQ(initiated, 2);
+}
+
 TEST_F(ProvisionApplicationTest, ApproversAreNotifiedByWebhookAndAFailingWebhookStopsNothing) {
   WebhookReceiver receiver;
   environment_.webhook_url = receiver.url();

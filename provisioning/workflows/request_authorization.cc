@@ -68,9 +68,11 @@ void Request::InstallDecisionHandlers() {
         co_await Record("AWAITING_AUTHORIZATION");
         co_return plan;
       },
-      [this](const model::PlanChoice&) {
+      [this](const model::PlanChoice& choice) {
         if (state_.status != "AWAITING_AUTHORIZATION")
           Refuse("the request is " + state_.status + ", not awaiting authorization");
+        if (request_.region && choice.region.value_or("") != *request_.region)
+          Refuse("the request names region " + *request_.region + "; it cannot be changed");
       });
   wf::SetUpdateHandler(
       "Authorize", [this](model::SignedDecision decision) { return Decide(std::move(decision)); },

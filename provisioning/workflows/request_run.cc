@@ -55,6 +55,7 @@ Request::Request(const ProvisionSettings& settings, model::ProvisionRequest requ
   state_.requester = request_.requester;
   state_.team = request_.team;
   state_.template_name = request_.template_name;
+  region_ = request_.region;
 }
 
 wf::Task<void> Request::Record(const std::string& status) {
@@ -138,6 +139,7 @@ wf::Task<model::ProvisionResult> Request::Run() {
     co_await AuditEvent(
         request_.requester, "request", std::nullopt,
         nlohmann::json{{"template", request_.template_name}, {"parameters", request_.parameters}});
+    if (request_.regions) co_return co_await FanOut();
     InstallDecisionHandlers();
     while (true) {
       co_await AskForDecision();

@@ -6,6 +6,7 @@
 //   request_authorization.cc  plans, PreviewPlan, Authorize, the demo signal
 //   request_apply.cc          the stack's turn, the apply and its recovery
 //                             (stale plan, saga rollback, interventions)
+//   request_fanout.cc         several regions: one child run per region
 #pragma once
 
 #include <memory>
@@ -74,6 +75,11 @@ class Request : public std::enable_shared_from_this<Request> {
   void CheckAuthorize(const model::SignedDecision& decision) const;
   wf::Task<std::string> Decide(model::SignedDecision decision);
   wf::Task<void> OnDemoSignal(model::SignedDecision decision);
+
+  // request_fanout.cc
+  /// FanOut runs one child ProvisionApplication per region, in parallel,
+  /// and gathers their outputs ("<region>.<output>").
+  wf::Task<model::ProvisionResult> FanOut();
 
   // request_apply.cc
   /// Provision takes the stack's turn and applies the approved plan;

@@ -34,14 +34,13 @@
 
 #include "model/provision_request.h"
 #include "temporal/workflow/workflow.h"
+#include "workflows/activity_options.h"
 #include "workflows/stack.h"
 
 namespace provisio::workflows {
 
 /// kTaskQueue is where the provisioning workflows and activities run.
 inline constexpr char kTaskQueue[] = "provisio";
-/// kRunnerTaskQueue is the OpenTofu runner's (workers/opentofu).
-inline constexpr char kRunnerTaskQueue[] = "iac-opentofu";
 
 /// ProvisionSettings is deployment configuration the workflow needs.
 struct ProvisionSettings {

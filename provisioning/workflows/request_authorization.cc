@@ -46,6 +46,8 @@ wf::Task<model::Plan> Request::MakePlan(std::optional<std::string> region,
   co_return plan;
 }
 
+wf::Task<void> Request::PlanAsChosen() { co_await MakePlan(region_, profile_); }
+
 void Request::InstallDecisionHandlers() {
   wf::SetUpdateHandler(
       "PreviewPlan",
@@ -99,18 +101,7 @@ wf::Task<void> Request::AskForDecision() {
   ++state_.rounds;
   if (!plan_) {
     co_await Record("PLANNING");
-    std::exception_ptr failure;
-    std::string cause;
-    try {
-      co_await MakePlan(region_, profile_);
-    } catch (const wf::FailureError& error) {
-      failure = std::current_exception();
-      cause = CauseOf(error);
-    }
-    if (failure) {
-      co_await Fail("FAILED", cause);
-      std::rethrow_exception(failure);
-    }
+    co_await FailedIfThrows(PlanAsChosen());
   }
   outcome_.reset();
   decided_.clear();

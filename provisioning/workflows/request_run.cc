@@ -15,40 +15,6 @@ void Refuse(const std::string& why) {
   throw temporal::ApplicationFailure(why, "AuthorizationRefused", /*non_retryable=*/true);
 }
 
-wf::ActivityOptions PlatformActivity() {
-  wf::ActivityOptions options;
-  options.start_to_close_timeout = 30s;
-  temporal::RetryPolicy retry;
-  retry.initial_interval = 1s;
-  retry.maximum_interval = 30s;
-  options.retry_policy = retry;
-  return options;
-}
-
-wf::ActivityOptions RunnerActivity(int attempts) {
-  wf::ActivityOptions options;
-  options.task_queue = kRunnerTaskQueue;
-  options.start_to_close_timeout = 30min;
-  // The runner heartbeats at least every few seconds: a dead runner is
-  // noticed within this, and the apply retried (it resumes or adopts).
-  options.heartbeat_timeout = 60s;
-  temporal::RetryPolicy retry;
-  retry.initial_interval = 2s;
-  retry.maximum_attempts = attempts;
-  options.retry_policy = retry;
-  return options;
-}
-
-wf::LocalActivityOptions LookupActivity() {
-  wf::LocalActivityOptions options;
-  options.start_to_close_timeout = 10s;
-  temporal::RetryPolicy retry;
-  retry.initial_interval = 500ms;
-  retry.maximum_attempts = 5;
-  options.retry_policy = retry;
-  return options;
-}
-
 Request::Request(const ProvisionSettings& settings, model::ProvisionRequest request)
     : settings_(settings), request_(std::move(request)) {
   state_.application_id = wf::Info().workflow_id;
@@ -110,16 +76,13 @@ wf::Task<void> Request::Notify(const model::NotifyInput& input) {
   }
 }
 
-wf::Task<void> Request::Validate() {
-  // co_await is not allowed in a catch handler: a failure is kept, then
+wf::Task<void> Request::FailedIfThrows(wf::Task<void> step) {
+  // co_await is not allowed in a catch handler: the failure is kept, then
   // recorded, then rethrown.
   std::exception_ptr failure;
   std::string cause;
   try {
-    validated_ = co_await wf::ExecuteLocalActivity<model::ValidatedRequest>(
-        "ValidateRequest", LookupActivity(), request_);
-    co_await wf::ExecuteLocalActivity<model::Team>("LookupTeam", LookupActivity(), request_.team,
-                                                   request_.requester);
+    co_await std::move(step);
   } catch (const wf::FailureError& error) {
     failure = std::current_exception();
     cause = CauseOf(error);
@@ -128,6 +91,13 @@ wf::Task<void> Request::Validate() {
     co_await Fail("FAILED", cause);
     std::rethrow_exception(failure);
   }
+}
+
+wf::Task<void> Request::Validate() {
+  validated_ = co_await wf::ExecuteLocalActivity<model::ValidatedRequest>(
+      "ValidateRequest", LookupActivity(), request_);
+  co_await wf::ExecuteLocalActivity<model::Team>("LookupTeam", LookupActivity(), request_.team,
+                                                 request_.requester);
   state_.policy = validated_.policy;
 }
 
@@ -135,7 +105,7 @@ wf::Task<model::ProvisionResult> Request::Run() {
   wf::SetQueryHandler("GetState", [self = shared_from_this()] { return self->state_; });
   try {
     co_await Record("VALIDATING");
-    co_await Validate();
+    co_await FailedIfThrows(Validate());
     co_await AuditEvent(
         request_.requester, "request", std::nullopt,
         nlohmann::json{{"template", request_.template_name}, {"parameters", request_.parameters}});

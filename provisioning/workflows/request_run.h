@@ -18,6 +18,7 @@
 #include "model/stack.h"
 #include "temporal/workflow/local_activity.h"
 #include "temporal/workflow/workflow.h"
+#include "workflows/activity_options.h"
 #include "workflows/provision_application.h"
 #include "workflows/workflow_time.h"
 
@@ -32,11 +33,6 @@ inline const std::vector<std::string> kOperatorRoles = {"operator", "admin"};
 std::string CauseOf(const wf::FailureError& error);
 /// Refuse throws the validators' non-retryable refusal.
 [[noreturn]] void Refuse(const std::string& why);
-
-wf::ActivityOptions PlatformActivity();
-/// RunnerActivity: the OpenTofu runner's activities, `attempts` tries.
-wf::ActivityOptions RunnerActivity(int attempts = 5);
-wf::LocalActivityOptions LookupActivity();
 
 /// How a turn at the stack ended.
 enum class ApplyEnd { kApplied, kStale, kRolledBack, kAborted, kFailed };
@@ -59,6 +55,9 @@ class Request : public std::enable_shared_from_this<Request> {
   /// Notify writes the inbox rows and posts the webhook (whose failure is
   /// logged, never the request's).
   wf::Task<void> Notify(const model::NotifyInput& input);
+  /// FailedIfThrows runs `step`; an activity failure is recorded (FAILED,
+  /// with its cause) before it is rethrown.
+  wf::Task<void> FailedIfThrows(wf::Task<void> step);
   wf::Task<void> Validate();
   wf::Task<void> Cleanup();
 
@@ -67,6 +66,8 @@ class Request : public std::enable_shared_from_this<Request> {
   model::StackInputs Inputs() const;
   wf::Task<model::Plan> MakePlan(std::optional<std::string> region,
                                  std::optional<std::string> profile);
+  /// PlanAsChosen plans for the region and profile chosen so far.
+  wf::Task<void> PlanAsChosen();
   /// AskForDecision plans (unless a plan is current), notifies the
   /// authorizers and waits; returns when approved, throws when rejected or
   /// timed out (after recording it).

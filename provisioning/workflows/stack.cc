@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "approval/approval_signature.h"
+#include "workflows/activity_options.h"
 #include "workflows/provision_application.h"
 #include "workflows/workflow_time.h"
 
@@ -11,28 +12,6 @@ namespace provisio::workflows {
 namespace {
 namespace wf = temporal::workflow;
 using namespace std::chrono_literals;
-
-wf::ActivityOptions PlatformActivity() {
-  wf::ActivityOptions options;
-  options.start_to_close_timeout = 30s;
-  temporal::RetryPolicy retry;
-  retry.initial_interval = 1s;
-  retry.maximum_interval = 30s;
-  options.retry_policy = retry;
-  return options;
-}
-
-wf::ActivityOptions RunnerActivity() {
-  wf::ActivityOptions options;
-  options.task_queue = kRunnerTaskQueue;
-  options.start_to_close_timeout = 30min;
-  options.heartbeat_timeout = 60s;
-  temporal::RetryPolicy retry;
-  retry.initial_interval = 2s;
-  retry.maximum_attempts = 5;
-  options.retry_policy = retry;
-  return options;
-}
 
 std::int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(wf::Now().time_since_epoch()).count();

@@ -64,6 +64,8 @@ class ChangeFeed {
   /// Close wakes every subscriber and makes every wait, now and later,
   /// return false at once (shutdown: long-polls answer with what they have).
   void Close();
+  /// executor is the executor the feed lives on (post to it from other threads).
+  boost::asio::any_io_executor executor() const { return executor_; }
   /// waiting is how many subscriptions there are.
   std::size_t waiting() const { return count_; }
   /// notifications counts the notifications received (for tests and logs).

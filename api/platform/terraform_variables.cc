@@ -35,6 +35,33 @@ std::string BlockBody(const std::string& text, std::size_t open, std::size_t& en
   return text.substr(open + 1);
 }
 
+// Blanks out comments (# and // to the end of the line, /* */), leaving
+// strings alone, so that a commented-out block is not read.
+std::string WithoutComments(const std::string& text) {
+  std::string out = text;
+  bool in_string = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '#' || (c == '/' && i + 1 < out.size() && out[i + 1] == '/')) {
+      while (i < out.size() && out[i] != '\n') out[i++] = ' ';
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '*') {
+      while (i < out.size() && !(out[i] == '*' && i + 1 < out.size() && out[i + 1] == '/')) {
+        if (out[i] != '\n') out[i] = ' ';
+        ++i;
+      }
+      if (i + 1 < out.size()) out[i] = out[i + 1] = ' ';
+    }
+  }
+  return out;
+}
+
 // Removes nested blocks, leaving a block's own attributes.
 std::string TopLevel(const std::string& body) {
   std::string out;
@@ -65,7 +92,8 @@ std::string Unquote(const std::string& literal) {
 
 }  // namespace
 
-std::map<std::string, TerraformVariable> ScanVariables(const std::string& text) {
+std::map<std::string, TerraformVariable> ScanVariables(const std::string& source) {
+  const std::string text = WithoutComments(source);
   static const std::regex kVariable(R"re(variable\s+"([A-Za-z_][A-Za-z0-9_-]*)"\s*\{)re");
   static const std::regex kType(R"re((^|\n)\s*type\s*=\s*(string|number|bool)\b)re");
   static const std::regex kDescription(R"re((^|\n)\s*description\s*=\s*("(?:[^"\\]|\\.)*"))re");

@@ -145,7 +145,14 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> connection) 
     const auto started = std::chrono::steady_clock::now();
     if (read_error) {
       // A client that goes away or stays silent between requests is no error.
-      if (read_error == http::error::header_limit) {
+      if (read_error == http::error::body_limit) {
+        // The header announced a body larger than the limit.
+        co_await refuse(
+            parser.get().version(), std::string(parser.get().target()),
+            TransportProblem(413, "body-too-large", "Request body too large",
+                             "the body exceeds " + std::to_string(options_.body_limit) + " bytes"),
+            NewRequestId(), started);
+      } else if (read_error == http::error::header_limit) {
         co_await refuse(11, "-",
                         TransportProblem(431, "header-too-large", "Request header too large",
                                          "the request line and headers exceed " +
@@ -182,8 +189,20 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> connection) 
         auto [continue_error, unused] = co_await http::async_write(stream, go_on, kTuple);
         if (continue_error) break;
       }
-      stream.expires_after(options_.body_timeout);
+      // Not the stream's own expiry, which closes the socket: a body too
+      // slow still gets its 408. The flag outlives this frame if need be.
+      stream.expires_never();
+      auto timed_out = std::make_shared<bool>(false);
+      asio::steady_timer body_timer(executor_, options_.body_timeout);
+      body_timer.async_wait([timed_out, connection](boost::system::error_code error) {
+        if (error) return;
+        *timed_out = true;
+        boost::system::error_code ignored;
+        connection->stream.socket().cancel(ignored);
+      });
       auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+      body_timer.cancel();
+      if (body_error && *timed_out) body_error = beast::error::timeout;
       if (body_error) {
         if (body_error == http::error::body_limit) {
           co_await refuse(version, target,

@@ -6,8 +6,16 @@ namespace provisio::api::auth {
 
 temporal::Result<std::string> CreateSession(database::Connection& db, const std::string& user_id,
                                             std::chrono::seconds lifetime,
+                                            std::chrono::seconds idle_timeout,
                                             const std::string& remote_address,
                                             const std::string& user_agent) {
+  // The user's sessions that ended unseen go now: the table stays as small
+  // as the number of live sessions, with no sweeper to run.
+  auto swept = db.Query(
+      "DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= now()"
+      " OR last_seen_at <= now() - make_interval(secs => $2))",
+      {user_id, std::to_string(idle_timeout.count())});
+  if (!swept) return swept.error();
   const std::string token = NewSessionToken();
   auto stored = db.Query(
       "INSERT INTO sessions (token_hash, user_id, expires_at, remote_address, user_agent)"

@@ -26,9 +26,11 @@ struct SessionLookup {
   std::chrono::system_clock::time_point expires_at;
 };
 
-/// CreateSession stores a new session for `user_id` and returns its token.
+/// CreateSession stores a new session for `user_id` and returns its token;
+/// the user's sessions that have ended (`idle_timeout`) are deleted with it.
 temporal::Result<std::string> CreateSession(database::Connection& db, const std::string& user_id,
                                             std::chrono::seconds lifetime,
+                                            std::chrono::seconds idle_timeout,
                                             const std::string& remote_address,
                                             const std::string& user_agent);
 

@@ -74,8 +74,8 @@ boost::asio::awaitable<Outcome<SessionView>> CreateSession(RequestContext& conte
               if (old_token) {
                 if (auto ended = auth::DeleteSession(db, *old_token); !ended) return ended.error();
               }
-              auto token =
-                  auth::CreateSession(db, input.user, config.session_lifetime, address, user_agent);
+              auto token = auth::CreateSession(db, input.user, config.session_lifetime,
+                                               config.session_idle_timeout, address, user_agent);
               if (!token) return token.error();
               auto user = auth::FindUser(db, input.user);
               if (!user) return user.error();

@@ -47,6 +47,9 @@ class Connection {
   /// WaitForNotification waits up to `timeout_ms` for a NOTIFY on a channel
   /// this connection LISTENs to; nullopt when none came.
   temporal::Result<std::optional<Notification>> WaitForNotification(int timeout_ms);
+  /// Healthy tells whether the connection is still up (a pool drops one that
+  /// is not: libpq does not reconnect by itself).
+  bool Healthy() const { return PQstatus(connection_.get()) == CONNECTION_OK; }
 
  private:
   struct Closer {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -69,6 +70,13 @@ class MigrationsTest : public ::testing::Test {
     EXPECT_TRUE(migrations.ok()) << migrations.error();
     return *migrations;
   }
+  // Next names the migration after the shipped ones ("NNNN_what.sql"), or
+  // `skip` versions further on.
+  std::string Next(const std::string& what, std::size_t skip = 0) {
+    char number[8];
+    std::snprintf(number, sizeof number, "%04zu", Shipped().size() + 1 + skip);
+    return std::string(number) + "_" + what + ".sql";
+  }
   // A migrations folder of the test's own: the shipped files plus `extra`.
   fs::path Folder(const std::vector<std::pair<std::string, std::string>>& extra,
                   const std::string& name = "folder") {
@@ -97,24 +105,25 @@ TEST_F(MigrationsTest, AFreshDatabaseGetsEveryTableAndASecondRunDoesNothing) {
   Connection db = Open();
   auto first = ApplyMigrations(db, Shipped());
   ASSERT_TRUE(first.ok()) << first.error();
-  EXPECT_EQ(first->applied, (std::vector<int>{1}));
-  EXPECT_EQ(first->version, 1);
-  EXPECT_EQ(Column(db,
-                   "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                   "ORDER BY table_name"),
-            (std::vector<std::string>{"apply_progress", "audit_events", "notifications",
-                                      "request_states", "schema_migrations", "team_members",
-                                      "teams", "user_roles", "users"}));
+  EXPECT_EQ(first->applied, (std::vector<int>{1, 2}));
+  EXPECT_EQ(first->version, 2);
+  EXPECT_EQ(
+      Column(db,
+             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+             "ORDER BY table_name"),
+      (std::vector<std::string>{"apply_progress", "audit_events", "notifications", "request_states",
+                                "schema_migrations", "sessions", "team_members", "teams",
+                                "user_credentials", "user_roles", "users"}));
   Connection other = Open();
   auto second = ApplyMigrations(other, Shipped());
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_TRUE(second->applied.empty());
-  EXPECT_EQ(second->version, 1);
-  EXPECT_EQ(Column(db, "SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(second->version, 2);
+  EXPECT_EQ(Column(db, "SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"2"}));
 }
 
 TEST_F(MigrationsTest, OwnersStartingTogetherApplyEachMigrationOnce) {
-  const fs::path folder = Folder({{"0002_second.sql", "CREATE TABLE second_step (id int);"}});
+  const fs::path folder = Folder({{Next("second"), "CREATE TABLE second_step (id int);"}});
   auto migrations = LoadMigrations(folder);
   ASSERT_TRUE(migrations.ok()) << migrations.error();
   std::atomic<int> applied{0};
@@ -137,10 +146,12 @@ TEST_F(MigrationsTest, OwnersStartingTogetherApplyEachMigrationOnce) {
   }
   for (std::thread& owner : owners) owner.join();
   EXPECT_EQ(failed, 0);
-  EXPECT_EQ(applied, 2) << "each migration must be applied by exactly one owner";
+  EXPECT_EQ(applied, static_cast<int>(Shipped().size()) + 1)
+      << "each migration must be applied by exactly one owner";
   Connection db = Open();
-  EXPECT_EQ(Column(db, "SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2"}));
+  std::vector<std::string> versions;
+  for (std::size_t v = 1; v <= Shipped().size() + 1; ++v) versions.push_back(std::to_string(v));
+  EXPECT_EQ(Column(db, "SELECT version FROM schema_migrations ORDER BY version"), versions);
 }
 
 TEST_F(MigrationsTest, AMigrationChangedAfterItWasAppliedIsRefusedByName) {
@@ -157,27 +168,28 @@ TEST_F(MigrationsTest, AMigrationChangedAfterItWasAppliedIsRefusedByName) {
 }
 
 TEST_F(MigrationsTest, ADatabaseMigratedByANewerBuildIsRefused) {
-  const fs::path newer = Folder({{"0002_newer.sql", "CREATE TABLE newer (id int);"}});
+  const fs::path newer = Folder({{Next("newer"), "CREATE TABLE newer (id int);"}});
   Connection db = Open();
   ASSERT_TRUE(ApplyMigrations(db, *LoadMigrations(newer)).ok());
   auto refused = ApplyMigrations(db, Shipped());
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message().find("0002_newer.sql, which this build does not know"),
+  EXPECT_NE(refused.error().message().find(Next("newer") + ", which this build does not know"),
             std::string::npos)
       << refused.error();
 }
 
 TEST_F(MigrationsTest, AFailingMigrationIsRolledBackWholeAndNamed) {
   const fs::path folder = Folder(
-      {{"0002_broken.sql", "CREATE TABLE half_done (id int);\nSELECT no_such_column FROM users;"}});
+      {{Next("broken"), "CREATE TABLE half_done (id int);\nSELECT no_such_column FROM users;"}});
   Connection db = Open();
   auto refused = ApplyMigrations(db, *LoadMigrations(folder));
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message().find("0002_broken.sql failed"), std::string::npos)
+  EXPECT_NE(refused.error().message().find(Next("broken") + " failed"), std::string::npos)
       << refused.error();
   EXPECT_NE(refused.error().message().find("no_such_column"), std::string::npos) << refused.error();
-  // 0001 stands; nothing of 0002 does.
-  EXPECT_EQ(Column(db, "SELECT version FROM schema_migrations"), (std::vector<std::string>{"1"}));
+  // The shipped ones stand; nothing of the broken one does.
+  EXPECT_EQ(Column(db, "SELECT count(*) FROM schema_migrations"),
+            (std::vector<std::string>{std::to_string(Shipped().size())}));
   EXPECT_EQ(Column(db,
                    "SELECT count(*) FROM information_schema.tables WHERE table_name = "
                    "'half_done'"),
@@ -192,7 +204,10 @@ TEST_F(MigrationsTest, BadFileNamesGapsAndDuplicatesAreRefusedByName) {
     EXPECT_NE(loaded.error().message().find(expected), std::string::npos) << loaded.error();
   };
   refused({{"2_short.sql", ""}}, "short", "2_short.sql is not named NNNN_what_it_does.sql");
-  refused({{"0003_gap.sql", ""}}, "gap", "0003_gap.sql is numbered 3 where 2 comes next");
+  const std::string gap = Next("gap", 1);
+  refused({{gap, ""}}, "gap",
+          gap + " is numbered " + std::to_string(Shipped().size() + 2) + " where " +
+              std::to_string(Shipped().size() + 1) + " comes next");
   refused({{"0001_again.sql", ""}}, "duplicate", "repeats version 1");
   auto missing = LoadMigrations(scratch_ / "nowhere");
   ASSERT_FALSE(missing.ok());

@@ -1,0 +1,67 @@
+// api/config/api_config.h: provisio-api's configuration, from environment
+// variables (docs/api.md lists them with their defaults).
+//
+//   auto config = ApiConfig::FromEnvironment([](const char* name) { ... getenv ... });
+//   if (!config) { std::cerr << config.error().message(); ... }   // names the variable
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "temporal/error.h"
+
+namespace provisio::api {
+
+struct ApiConfig {
+  /// listen_host, listen_port: where the API listens (PROVISIO_API_LISTEN, host:port).
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  /// temporal_address, temporal_namespace: the Temporal frontend.
+  std::string temporal_address = "127.0.0.1:7233";
+  std::string temporal_namespace = "default";
+  /// task_queue: where ProvisionApplication runs (the provisioning worker's).
+  std::string task_queue = "provisio";
+  /// database: libpq connection string of the platform database.
+  std::string database;
+  /// approval_key: the HMAC key decisions are signed with (raw bytes).
+  std::string approval_key;
+  /// codec_key (raw bytes; empty = payloads in plaintext) and its id.
+  std::string codec_key;
+  std::string codec_key_id = "provisio";
+  /// templates_dir: the catalogue.
+  std::string templates_dir;
+  /// allowed_origins: the origins state-changing requests may come from; empty
+  /// = the origin the request's Host header names.
+  std::vector<std::string> allowed_origins;
+  /// cookie_secure: the API is reached over TLS (directly or behind a proxy):
+  /// the cookie is Secure and named __Host-provisio_session.
+  bool cookie_secure = false;
+  std::chrono::seconds session_lifetime{8 * 3600};
+  std::chrono::seconds session_idle_timeout{3600};
+  /// login_max_failures per user within login_window (4 times as many per
+  /// client address) before sign-in answers 429.
+  int login_max_failures = 5;
+  std::chrono::seconds login_window{900};
+  /// long_poll: how long GET /api/applications/{id}?waitAfterVersion=N waits.
+  std::chrono::seconds long_poll{30};
+  /// decision_lifetime: how long a signed decision stays valid.
+  std::chrono::seconds decision_lifetime{300};
+  /// blocking_threads: threads for PostgreSQL and Temporal calls.
+  std::size_t blocking_threads = 8;
+  /// body_limit: the largest request body, in bytes.
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds header_timeout{15'000};
+  std::chrono::milliseconds body_timeout{30'000};
+
+  /// FromEnvironment reads every variable through `lookup` (nullopt = unset);
+  /// kInvalidArgument naming the variable when one is missing or malformed.
+  static temporal::Result<ApiConfig> FromEnvironment(
+      const std::function<std::optional<std::string>(const char*)>& lookup,
+      const std::string& default_templates_dir);
+};
+
+}  // namespace provisio::api

@@ -1,0 +1,54 @@
+// api/handlers/application_reader.h: reading a request for resources, for
+// the handlers of /api/applications/{id}. Blocking calls: run them with
+// RunBlocking (platform/blocking.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "handlers/application_view.h"
+#include "model/provision_request.h"
+#include "platform/services.h"
+#include "routes/endpoint.h"
+#include "temporal/error.h"
+
+namespace provisio::api::handlers {
+
+/// LoadedState is a request's state and where it came from ("workflow" or
+/// "database").
+struct LoadedState {
+  model::RequestState state;
+  std::string source;
+};
+
+/// IsApplicationId: the ids the API makes (and workflow ids like them).
+bool IsApplicationId(const std::string& id);
+
+/// LoadState asks the workflow (GetState); when it does not answer, or is
+/// gone from Temporal, the last state it recorded. kNotFound when neither
+/// knows `id`; kUnavailable when neither answers.
+temporal::Result<LoadedState> LoadState(Services& services, const std::string& id);
+
+/// ReadCursor is the long-poll cursor of `id`: the highest recorded state
+/// version plus, per plan, the highest progress version. It grows with every
+/// row either table gets for the request, and never shrinks.
+temporal::Result<std::int64_t> ReadCursor(Services& services, const std::string& id);
+
+/// Progress is a request's progress rows and the cursor read with them.
+struct Progress {
+  std::vector<ResourceProgressView> rows;
+  std::int64_t cursor = 0;
+};
+/// ReadProgress reads both in one snapshot.
+temporal::Result<Progress> ReadProgress(Services& services, const std::string& id);
+
+/// MayRead: operators and admins read every request; others those they made,
+/// those of their teams, and those their roles may decide on.
+bool MayRead(const SignedInUser& user, const RequestStateView& state);
+
+/// NotVisible is the answer for a request the user may not read: the same as
+/// for one that does not exist, so that ids cannot be probed.
+Problem NotVisible(const std::string& id);
+
+}  // namespace provisio::api::handlers

@@ -1,0 +1,32 @@
+// api/handlers/handlers.h: the endpoints, one per file of this directory;
+// routes/route_table.cc gives each its method and path.
+#pragma once
+
+#include "routes/endpoint.h"
+
+namespace provisio::api::handlers {
+
+/// GET /healthz: the process answers.
+Endpoint HealthEndpoint();
+/// GET /readyz: Temporal, PostgreSQL and the notification listener answer.
+Endpoint ReadinessEndpoint();
+/// GET /api/openapi.json: the route table as OpenAPI 3.1.
+Endpoint OpenApiEndpoint();
+/// POST /api/session: sign in.
+Endpoint CreateSessionEndpoint();
+/// GET /api/session: who is signed in, with the CSRF token.
+Endpoint GetSessionEndpoint();
+/// DELETE /api/session: sign out.
+Endpoint DeleteSessionEndpoint();
+/// GET /api/templates: the catalogue.
+Endpoint ListTemplatesEndpoint();
+/// GET /api/templates/{name}: one template with its parameter schema.
+Endpoint GetTemplateEndpoint();
+/// POST /api/applications: request resources (starts ProvisionApplication).
+Endpoint CreateApplicationEndpoint();
+/// GET /api/applications/{id}: a request's state and progress; long-polls.
+Endpoint GetApplicationEndpoint();
+/// POST /api/applications/{id}/authorize: approve or reject (signed decision).
+Endpoint AuthorizeApplicationEndpoint();
+
+}  // namespace provisio::api::handlers

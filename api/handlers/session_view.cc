@@ -1,0 +1,25 @@
+#include "handlers/session_view.h"
+
+#include <ctime>
+
+#include "auth/session_tokens.h"
+
+namespace provisio::api::handlers {
+
+std::string Rfc3339(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+SessionView MakeSessionView(const auth::UserRecord& user,
+                            std::chrono::system_clock::time_point expires_at,
+                            const std::string& token) {
+  return SessionView{user.id,    user.display_name,      user.email,         user.roles,
+                     user.teams, auth::CsrfToken(token), Rfc3339(expires_at)};
+}
+
+}  // namespace provisio::api::handlers

@@ -1,0 +1,30 @@
+#include "routes/route_table.h"
+
+#include "handlers/handlers.h"
+
+namespace provisio::api {
+
+const std::vector<Route>& RouteTable() {
+  using server::http::verb;
+  static const std::vector<Route> routes = {
+      // Health of the process, and of what it depends on.
+      {verb::get, "/healthz", handlers::HealthEndpoint()},
+      {verb::get, "/readyz", handlers::ReadinessEndpoint()},
+      // This table, as OpenAPI 3.1.
+      {verb::get, "/api/openapi.json", handlers::OpenApiEndpoint()},
+      // Signing in and out.
+      {verb::post, "/api/session", handlers::CreateSessionEndpoint()},
+      {verb::get, "/api/session", handlers::GetSessionEndpoint()},
+      {verb::delete_, "/api/session", handlers::DeleteSessionEndpoint()},
+      // The catalogue.
+      {verb::get, "/api/templates", handlers::ListTemplatesEndpoint()},
+      {verb::get, "/api/templates/{name}", handlers::GetTemplateEndpoint()},
+      // Requests for resources (ProvisionApplication runs).
+      {verb::post, "/api/applications", handlers::CreateApplicationEndpoint()},
+      {verb::get, "/api/applications/{id}", handlers::GetApplicationEndpoint()},
+      {verb::post, "/api/applications/{id}/authorize", handlers::AuthorizeApplicationEndpoint()},
+  };
+  return routes;
+}
+
+}  // namespace provisio::api

@@ -1,21 +1,47 @@
 #include "api_fixture.h"
 
 #include <filesystem>
+#include <fstream>
 
 namespace provisio_api_test {
+
+namespace {
+
+// CopyCatalogue copies the shipped templates to `to`, with local-site's
+// approval roles replaced by `role`.
+void CopyCatalogue(const std::filesystem::path& to, const std::string& role) {
+  namespace fs = std::filesystem;
+  fs::copy(fs::path(PROVISIO_SOURCE_DIR) / "templates", to, fs::copy_options::recursive);
+  const fs::path spec = to / "local-site" / "template.yaml";
+  std::ifstream in(spec);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string shipped = "roles: [platform-admin]";
+  const std::size_t at = text.find(shipped);
+  ASSERT_NE(at, std::string::npos) << "local-site's approval policy changed: update the fixture";
+  text.replace(at, shipped.size(), "roles: [" + role + "]");
+  std::ofstream(spec) << text;
+}
+
+}  // namespace
 
 void ApiTest::SetUpTestSuite() {
   if (Env("TEMPORAL_ADDRESS").empty() || Env("PROVISIO_TEST_PG_PORT").empty()) return;
   suffix_ = RandomHex(8);
   approval_key_hex_ = RandomHex(64);
-  own_database_ = Env("PROVISIO_TEST_PLATFORM_DATABASE").empty();
-  if (own_database_) {
+  templates_dir_ = std::string(PROVISIO_SOURCE_DIR) + "/templates";
+  if (shared_database_) {
+    database_ = Env("PROVISIO_TEST_PLATFORM_DATABASE");
+    ASSERT_FALSE(database_.empty())
+        << "run with scripts/test: it makes the platform database the OpenTofu runner writes "
+           "into (PROVISIO_TEST_PLATFORM_DATABASE)";
+    templates_dir_ =
+        (std::filesystem::temp_directory_path() / ("api-templates-" + suffix_)).string();
+    CopyCatalogue(templates_dir_, AuthorizerRole());
+  } else {
     database_ = "api_test_" + suffix_;
     auto admin = Connection::Open(ConnInfo("postgres"));
     ASSERT_TRUE(admin.ok()) << admin.error();
     ASSERT_TRUE(admin->Exec("CREATE DATABASE " + database_).ok());
-  } else {
-    database_ = Env("PROVISIO_TEST_PLATFORM_DATABASE");
   }
   auto db = Connection::Open(ConnInfo(database_));
   ASSERT_TRUE(db.ok()) << db.error();
@@ -28,13 +54,15 @@ void ApiTest::SetUpTestSuite() {
   ASSERT_TRUE(provisio::api::auth::InitializeCrypto().ok());
   auto hash = provisio::api::auth::HashPassword(kPassword);  // once: argon2id is slow on purpose
   ASSERT_TRUE(hash.ok()) << hash.error();
+  const std::vector<std::string> operator_roles =
+      shared_database_ ? std::vector<std::string>{} : std::vector<std::string>{"operator"};
   const std::vector<std::pair<std::string, std::vector<std::string>>> users = {
       {"requester", {}},
       {"mate", {}},
-      {"authorizer", {"platform-admin"}},
-      {"authorizer2", {"platform-admin"}},
+      {"authorizer", {AuthorizerRole()}},
+      {"authorizer2", {AuthorizerRole()}},
       {"outsider", {}},
-      {"operator", {"operator"}}};
+      {"operator", operator_roles}};
   for (const auto& [role, roles] : users) {
     provisio::api::auth::UserRecord user;
     user.id = User(role);
@@ -51,9 +79,16 @@ void ApiTest::SetUpTestSuite() {
 }
 
 void ApiTest::TearDownTestSuite() {
-  if (!own_database_ || database_.empty()) return;
-  auto admin = Connection::Open(ConnInfo("postgres"));
-  if (admin.ok()) (void)admin->Exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+  if (database_.empty()) return;
+  if (shared_database_) {
+    std::error_code ignored;
+    std::filesystem::remove_all(templates_dir_, ignored);
+  } else {
+    auto admin = Connection::Open(ConnInfo("postgres"));
+    if (admin.ok()) (void)admin->Exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+  }
+  database_.clear();
+  shared_database_ = false;
 }
 
 void ApiTest::SetUp() {
@@ -84,7 +119,7 @@ void ApiTest::StartApi(const std::function<void(ApiConfig&)>& adjust) {
         auto it = environment.find(name);
         return it == environment.end() ? std::nullopt : std::optional<std::string>(it->second);
       },
-      std::string(PROVISIO_SOURCE_DIR) + "/templates");
+      templates_dir_);
   ASSERT_TRUE(config.ok()) << config.error();
   config_ = *config;
   if (adjust) adjust(config_);

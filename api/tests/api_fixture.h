@@ -1,15 +1,23 @@
 // api/tests/api_fixture.h: the API's integration tests' fixture: a real
 // provisio-api (ApiProcess, in this process, on a free loopback port) against
 // the real Temporal dev server and PostgreSQL that scripts/test starts
-// (TEMPORAL_ADDRESS, PROVISIO_TEST_PG_*). The platform database is the one
-// scripts/test migrated and the OpenTofu runner writes progress into
-// (PROVISIO_TEST_PLATFORM_DATABASE), else one of the suite's own.
+// (TEMPORAL_ADDRESS, PROVISIO_TEST_PG_*).
+//
+// The platform database is the suite's own (created, migrated, dropped), so
+// that its users and roles are seen by no other test. A suite that needs the
+// OpenTofu runner's progress rows calls UseSharedDatabase() first: it then
+// works in the database scripts/test migrated and the runner writes into
+// (PROVISIO_TEST_PLATFORM_DATABASE), where other suites' requests notify
+// every holder of their policy's roles; so there its authorizers hold a role
+// of the suite's own (AuthorizerRole()), the catalogue is a copy in which
+// local-site's policy names that role (the runner plans from the shipped
+// files, which differ in nothing else), and no one holds `operator`.
 //
 // Each test process seeds users of its own (ids end in a random suffix, so
 // tests running at once never share one), all with kPassword:
 //   requester   member of team, no roles         mate        member of team, no roles
-//   authorizer  platform-admin                   authorizer2 platform-admin
-//   outsider    no team, no roles                operator    operator
+//   authorizer  AuthorizerRole()                 authorizer2 AuthorizerRole()
+//   outsider    no team, no roles                operator    operator (own database only)
 //
 // Every reply a test's HttpClient gets is checked against the OpenAPI
 // document the API serves.
@@ -59,6 +67,14 @@ class ApiTest : public ::testing::Test {
 
   static void SetUpTestSuite();
   static void TearDownTestSuite();
+  /// UseSharedDatabase makes the suite work in scripts/test's platform
+  /// database (see above); call it in the suite's SetUpTestSuite, first.
+  static void UseSharedDatabase() { shared_database_ = true; }
+  /// AuthorizerRole is the role the seeded authorizers hold: platform-admin
+  /// (local-site's) in a database of the suite's own, else one of its own.
+  static std::string AuthorizerRole() {
+    return shared_database_ ? "approver-" + suffix_ : "platform-admin";
+  }
   void SetUp() override;
   void TearDown() override;
 
@@ -88,7 +104,9 @@ class ApiTest : public ::testing::Test {
   nlohmann::json contract_;
 
   static inline std::string database_;
-  static inline bool own_database_ = false;
+  static inline bool shared_database_ = false;
+  /// templates_dir_ is the catalogue the API and the workflows read.
+  static inline std::string templates_dir_;
   static inline std::string suffix_;
   static inline std::string approval_key_hex_;
 };

@@ -1,0 +1,254 @@
+// The API's shapes as docs/api.md and GET /api/openapi.json describe them.
+// Only what the pages read is declared; the API may send more.
+
+export interface Session {
+  user: string;
+  displayName: string;
+  email: string;
+  roles: string[];
+  teams: string[];
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface TemplateSummary {
+  name: string;
+  title: string;
+  description: string;
+}
+
+export interface TemplateParameter {
+  name: string;
+  label: string;
+  help: string;
+  widget: string;
+  placeholder?: string;
+  type: "string" | "number" | "bool" | "any";
+  required: boolean;
+  defaultValue?: unknown;
+  pattern?: string;
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  enum?: unknown[];
+  description?: string;
+  default?: unknown;
+}
+
+export interface Template extends TemplateSummary {
+  parameters: TemplateParameter[];
+  approval: {
+    roles: string[];
+    count: number;
+    selfApproval: boolean;
+    timeout?: string;
+  };
+  stateful: string[];
+  driftCheckInterval?: string;
+  ttl?: string;
+  parameterSchema: JsonSchema;
+}
+
+export interface AttributeChange {
+  name: string;
+  before?: unknown;
+  after?: unknown;
+  sensitive: boolean;
+}
+
+export interface ResourceChange {
+  address: string;
+  actions: string[];
+  changed: AttributeChange[];
+}
+
+export interface Decision {
+  user: string;
+  decision: string;
+  planHash: string;
+  reason?: string;
+  decidedAt: string;
+}
+
+export interface Intervention {
+  resource: string;
+  error: string;
+  since: string;
+  choices: string[];
+}
+
+export type Status =
+  | "VALIDATING"
+  | "PLANNING"
+  | "AWAITING_AUTHORIZATION"
+  | "QUEUED"
+  | "PROVISIONING"
+  | "PROVISIONED"
+  | "REJECTED"
+  | "AUTHORIZATION_TIMED_OUT"
+  | "NEEDS_INTERVENTION"
+  | "ROLLED_BACK"
+  | "FAILED"
+  | "CANCELLED"
+  | "DESTROYED";
+
+export interface RequestState {
+  status: Status;
+  version: number;
+  applicationId: string;
+  requester: string;
+  team: string;
+  template: string;
+  templateHash?: string;
+  planHash?: string;
+  planSummary: ResourceChange[];
+  policy?: { roles: string[]; count: number; selfApproval: boolean };
+  approvals: Decision[];
+  outputs: Record<string, unknown>;
+  error?: string;
+  intervention?: Intervention;
+  rounds: number;
+}
+
+export interface ResourceProgress {
+  planHash: string;
+  address: string;
+  action: string;
+  status: "started" | "in-progress" | "complete" | "errored";
+  elapsedMs: number;
+  done: number;
+  total: number;
+  version: number;
+  recordedAt: string;
+}
+
+export interface Application {
+  id: string;
+  version: number;
+  source: "workflow" | "database";
+  state: RequestState;
+  progress: ResourceProgress[];
+}
+
+export interface CreateApplicationInput {
+  team: string;
+  application: string;
+  template: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface AuthorizeInput {
+  decision: "approve" | "reject";
+  planHash: string;
+  region?: string;
+  profile?: string;
+  reason?: string;
+  confirmStatefulChanges?: boolean;
+}
+
+/** Problem is an RFC 9457 problem+json body as the API sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  field?: string;
+}
+
+// The routes below land with the API's second part; their shapes follow
+// docs/api.md.
+
+export interface ApplicationSummary {
+  id: string;
+  application?: string;
+  status: Status;
+  team: string;
+  template: string;
+  requester: string;
+  startedAt?: string;
+  deadline?: string;
+}
+
+export interface ApplicationList {
+  items: ApplicationSummary[];
+  nextPageToken?: string;
+}
+
+export interface PlanPreview {
+  plan: ResourceChange[];
+  hash: string;
+}
+
+export interface InterveneInput {
+  action: "retry" | "exclude" | "rollback" | "abort";
+  planHash?: string;
+  resource?: string;
+  reason?: string;
+}
+
+export interface Notification {
+  id: string | number;
+  applicationId: string;
+  kind: string;
+  message?: string;
+  createdAt: string;
+  deadline?: string;
+  readAt?: string;
+}
+
+export interface NotificationList {
+  items: Notification[];
+}
+
+export interface AuditFilter {
+  applicationId?: string;
+  actor?: string;
+  action?: string;
+}
+
+export interface AuditEntry {
+  id: string | number;
+  at: string;
+  actor: string;
+  action: string;
+  applicationId?: string;
+  stack?: string;
+  detail?: unknown;
+}
+
+export interface AuditList {
+  items: AuditEntry[];
+}
+
+export interface StackResource {
+  address: string;
+  type?: string;
+  drifted?: boolean;
+}
+
+export interface Stack {
+  name: string;
+  team?: string;
+  template?: string;
+  workflowId?: string;
+  lockHolder?: string | null;
+  queue?: string[];
+  drift?: unknown;
+  resources?: StackResource[];
+  lastApplyAt?: string;
+}
+
+export interface StackList {
+  items: Stack[];
+}

@@ -154,8 +154,9 @@ export async function signOut(): Promise<void> {
   csrfToken = "";
 }
 
-export function listTemplates(): Promise<TemplateSummary[]> {
-  return call<TemplateSummary[]>("GET", "/api/templates");
+export async function listTemplates(): Promise<TemplateSummary[]> {
+  return (await call<{ templates: TemplateSummary[] }>("GET", "/api/templates"))
+    .templates;
 }
 
 export function getTemplate(name: string): Promise<Template> {

@@ -1,0 +1,116 @@
+// The reference demo in two browser contexts: the requester submits through
+// the form; the authorizer finds it in the inbox, changes the region, sees
+// the re-plan and approves; the requester's page, never reloaded, reaches
+// PROVISIONED by itself (long-polling), and the bucket and its index.html
+// exist in moto.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { platform } from "../lib/platform.mjs";
+import { launch, review, assertOnlyOwnOrigin } from "../lib/browser.mjs";
+import {
+  signIn,
+  requestThroughForm,
+  uniqueName,
+  waitForStatus,
+} from "../lib/flows.mjs";
+
+const { url, user, s3Endpoint } = platform();
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+test("request, re-plan in another region, approve, and watch it provisioned", async () => {
+  // static-site on moto when the platform runs moto (scripts/run does); the
+  // local-site template otherwise.
+  const useS3 = Boolean(s3Endpoint);
+  const application = uniqueName(useS3 ? "site" : "docs");
+  const bucket = application;
+
+  const alice = await browser.person();
+  await alice.page.goto(url + "/");
+  await alice.page.waitForURL(/\/signin\?next=/);
+  await review(alice.page, "sign-in");
+  await signIn(alice.page, url, user("alice"));
+  await review(alice.page, "my-requests");
+
+  // The form checks as the user types, with the API's rules.
+  await alice.page.getByRole("link", { name: "New request" }).first().click();
+  await alice.page
+    .getByLabel("Template")
+    .selectOption(useS3 ? "static-site" : "local-site");
+  await alice.page.getByLabel("Application name").fill("Not_A_Name");
+  await alice.page
+    .getByText("Application name must be 3 to 63 lowercase letters")
+    .waitFor();
+  const nameLabel = useS3 ? "Bucket name" : "Site name";
+  await alice.page.getByLabel(nameLabel).fill("UPPER");
+  await alice.page
+    .getByTestId("field-error")
+    .filter({ hasText: nameLabel + " does not fit" })
+    .waitFor();
+  await review(alice.page, "new-request");
+
+  const id = await requestThroughForm(alice.page, {
+    template: useS3 ? "static-site" : "local-site",
+    application,
+    parameters: { [nameLabel]: bucket, Heading: "Hello from the browser test" },
+  });
+  await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");
+  await review(alice.page, "request-awaiting");
+
+  // The authorizer, in a context of their own.
+  const bob = await browser.person();
+  await signIn(bob.page, url, user("bob"));
+  await bob.page.getByRole("link", { name: "Inbox" }).click();
+  await bob.page
+    .getByTestId("to-authorize")
+    .getByRole("link", { name: id })
+    .click();
+  await bob.page.waitForURL(new RegExp(`/requests/${id}/authorize`));
+  await bob.page.getByTestId("plan").waitFor();
+  const firstHash = await bob.page.getByTestId("plan-hash").textContent();
+  await review(bob.page, "authorize");
+
+  await bob.page.getByLabel("Region").selectOption("eu-west-1");
+  await bob.page.getByRole("button", { name: "Plan for this choice" }).click();
+  await bob.page.waitForURL(/region=eu-west-1/);
+  const secondHash = await bob.page.getByTestId("plan-hash").textContent();
+  assert.notEqual(secondHash, firstHash, "a new region gives a new plan");
+  await bob.page.getByLabel("Reason").fill("Fine for the demo");
+  await bob.page.getByRole("button", { name: "Approve" }).click();
+  await bob.page
+    .getByTestId("decision-result")
+    .and(bob.page.locator('[data-outcome="approved"]'))
+    .waitFor();
+  await review(bob.page, "decision-approved");
+
+  // The requester's page was never reloaded: long-polls brought every change.
+  await waitForStatus(alice.page, "PROVISIONED");
+  const rows = alice.page.getByTestId("progress-row");
+  assert.ok((await rows.count()) >= 1, "the apply's progress is shown");
+  for (const status of await rows.evaluateAll((elements) =>
+    elements.map((element) => element.dataset.status),
+  )) {
+    assert.equal(status, "complete");
+  }
+  await alice.page.getByText("Fine for the demo").waitFor();
+  const outputs = await alice.page.getByTestId("outputs").textContent();
+  if (useS3) assert.match(outputs, new RegExp(bucket));
+  await review(alice.page, "request-provisioned");
+
+  // Every read of the request after the first waited for a change.
+  const reads = alice.requests.filter((address) =>
+    address.includes(`/api/applications/${id}`),
+  );
+  assert.ok(reads.length >= 2);
+  for (const address of reads.slice(1))
+    assert.match(address, /waitAfterVersion=\d+/);
+  assertOnlyOwnOrigin(alice.requests, url);
+  assertOnlyOwnOrigin(bob.requests, url);
+
+  if (useS3) {
+    const index = await fetch(`${s3Endpoint}/${bucket}/index.html`);
+    assert.equal(index.status, 200, "index.html is in the bucket");
+    assert.match(await index.text(), /Hello from the browser test/);
+  }
+});

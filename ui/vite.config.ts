@@ -13,6 +13,9 @@ export default defineConfig({
   server: {
     proxy: { "/api": { target: apiUrl, changeOrigin: false } },
   },
+  preview: {
+    proxy: { "/api": { target: apiUrl, changeOrigin: false } },
+  },
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",

@@ -207,10 +207,10 @@ export function authorize(
 
 /** The filters of GET /api/applications (docs/api.md). */
 export interface ApplicationFilter {
-  mine?: boolean;
-  toAuthorize?: boolean;
+  filter?: "mine" | "toAuthorize";
   team?: string;
   status?: string;
+  pageToken?: string;
 }
 
 function queryOf(filter: object): string {
@@ -241,19 +241,37 @@ export function preview(
   );
 }
 
-export function cancelApplication(id: string): Promise<unknown> {
-  return call(
-    "POST",
-    "/api/applications/" + encodeURIComponent(id) + "/cancel",
-    { body: {} },
-  );
+function applicationPath(id: string, action: string): string {
+  return "/api/applications/" + encodeURIComponent(id) + "/" + action;
 }
 
-export function destroyApplication(id: string): Promise<unknown> {
+export function cancelApplication(
+  id: string,
+  reason?: string,
+): Promise<unknown> {
+  return call("POST", applicationPath(id, "cancel"), {
+    body: reason ? { reason } : {},
+  });
+}
+
+/** destroyApplication starts a destroy request of the stack (authorized like any request). */
+export function destroyApplication(
+  id: string,
+): Promise<{ id: string; runId: string; location: string; stack: string }> {
+  return call("POST", applicationPath(id, "destroy"), { body: {} });
+}
+
+/** revealOutput reads a sensitive output's value (audited). */
+export function revealOutput(
+  id: string,
+  name: string,
+): Promise<{ id: string; name: string; value: unknown }> {
   return call(
     "POST",
-    "/api/applications/" + encodeURIComponent(id) + "/destroy",
-    { body: {} },
+    applicationPath(id, "outputs/" + encodeURIComponent(name) + "/reveal"),
+    {
+      body: {},
+    },
   );
 }
 

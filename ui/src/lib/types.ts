@@ -171,23 +171,27 @@ export interface Problem {
 
 export interface ApplicationSummary {
   id: string;
-  application?: string;
   status: Status;
   team: string;
   template: string;
   requester: string;
-  startedAt?: string;
-  deadline?: string;
+  stack?: string;
+  startedAt: string;
+  closedAt?: string;
 }
 
 export interface ApplicationList {
-  items: ApplicationSummary[];
+  applications: ApplicationSummary[];
   nextPageToken?: string;
 }
 
 export interface PlanPreview {
-  plan: ResourceChange[];
-  hash: string;
+  id: string;
+  planHash: string;
+  planSummary: ResourceChange[];
+  planText: string;
+  region?: string;
+  profile?: string;
 }
 
 export interface InterveneInput {

@@ -62,3 +62,31 @@ test("an operator is offered stacks and the audit trail", async () => {
     assert.ok(links.includes(expected), links.join());
   await page.getByTestId("signed-in-user").getByText("operator").waitFor();
 });
+
+test("signing in and reaching the form works from the keyboard, with a visible focus", async () => {
+  const { page } = await browser.person();
+  await page.goto(`${url}/signin`);
+  await page.keyboard.press("Tab"); // the skip link
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "user");
+  const outline = await page.evaluate(
+    () => getComputedStyle(document.activeElement).outlineStyle,
+  );
+  assert.notEqual(outline, "none", "the focused field shows a focus ring");
+  await page.keyboard.type(user("alice").id);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(user("alice").password);
+  await page.keyboard.press("Enter");
+  await page.getByTestId("signed-in-user").waitFor();
+
+  // Through the navigation to the form, by keyboard only.
+  await page.getByRole("link", { name: "My requests" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.textContent),
+    "New request",
+  );
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/requests\/new$/);
+});

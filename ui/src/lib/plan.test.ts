@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { changeKind, countChanges, showValue, statefulLosses } from "./plan";
+import {
+  changeKind,
+  countChanges,
+  isUnknown,
+  showValue,
+  statefulLosses,
+} from "./plan";
 
 describe("changeKind", () => {
   it("names OpenTofu's action lists", () => {
@@ -52,5 +58,14 @@ describe("showValue", () => {
     expect(showValue({ a: 1 })).toBe('{"a":1}');
     expect(showValue(undefined)).toBe("(known after apply)");
     expect(showValue("secret", true)).toBe("(sensitive)");
+  });
+});
+
+describe("isUnknown", () => {
+  it("knows the API's word for a value known only after apply", () => {
+    expect(isUnknown("(known after apply)")).toBe(true);
+    expect(isUnknown(undefined)).toBe(true);
+    expect(isUnknown("0644")).toBe(false);
+    expect(isUnknown(null)).toBe(false);
   });
 });

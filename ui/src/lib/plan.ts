@@ -58,6 +58,11 @@ function matchesStateful(address: string, stateful: string[]): boolean {
   return stateful.some((entry) => bare === entry || bare.endsWith("." + entry));
 }
 
+/** isUnknown: a value OpenTofu learns only by applying (the API says "(known after apply)"). */
+export function isUnknown(value: unknown): boolean {
+  return value === undefined || value === "(known after apply)";
+}
+
 /** showValue renders an attribute's value for people: strings bare, the rest as JSON. */
 export function showValue(value: unknown, sensitive = false): string {
   if (sensitive) return "(sensitive)";

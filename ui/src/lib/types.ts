@@ -144,6 +144,8 @@ export interface CreateApplicationInput {
   application: string;
   template: string;
   parameters: Record<string, unknown>;
+  authorizationTimeoutSeconds?: number;
+  failurePolicy?: { onFailure: string; applyAttempts?: number };
 }
 
 export interface AuthorizeInput {

@@ -15,9 +15,9 @@ import type {
   ApplicationList,
   PlanPreview,
   InterveneInput,
-  NotificationList,
+  Inbox,
   AuditFilter,
-  AuditList,
+  AuditPage,
   StackList,
   Stack,
 } from "./types";
@@ -276,19 +276,19 @@ export function revealOutput(
 }
 
 export function intervene(id: string, input: InterveneInput): Promise<unknown> {
-  return call(
-    "POST",
-    "/api/applications/" + encodeURIComponent(id) + "/intervene",
-    { body: input },
-  );
+  return call("POST", applicationPath(id, "intervene"), { body: input });
 }
 
-export function listNotifications(): Promise<NotificationList> {
-  return call<NotificationList>("GET", "/api/notifications");
+export function getInbox(): Promise<Inbox> {
+  return call<Inbox>("GET", "/api/notifications");
 }
 
-export function listAudit(filter: AuditFilter = {}): Promise<AuditList> {
-  return call<AuditList>("GET", "/api/audit" + queryOf(filter));
+export function markRead(id: string): Promise<unknown> {
+  return call("POST", "/api/notifications/" + encodeURIComponent(id) + "/read");
+}
+
+export function listAudit(filter: AuditFilter = {}): Promise<AuditPage> {
+  return call<AuditPage>("GET", "/api/audit" + queryOf(filter));
 }
 
 export function listStacks(): Promise<StackList> {
@@ -299,10 +299,17 @@ export function getStack(name: string): Promise<Stack> {
   return call<Stack>("GET", "/api/stacks/" + encodeURIComponent(name));
 }
 
-export function breakLock(name: string, reason: string): Promise<unknown> {
+/** breakLock frees a stack from the request holding it (admins); planHash is the holder's. */
+export function breakLock(
+  name: string,
+  planHash: string,
+  reason: string,
+): Promise<unknown> {
   return call(
     "POST",
     "/api/stacks/" + encodeURIComponent(name) + "/break-lock",
-    { body: { reason } },
+    {
+      body: { planHash, ...(reason ? { reason } : {}) },
+    },
   );
 }

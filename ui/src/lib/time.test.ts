@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, timeLeft } from "./time";
+import { duration, parseDuration, timeLeft } from "./time";
 
 describe("timeLeft", () => {
   it("counts down in the largest sensible units", () => {
@@ -21,5 +21,20 @@ describe("duration", () => {
     expect(duration(850)).toBe("850 ms");
     expect(duration(12_345)).toBe("12.3 s");
     expect(duration(125_000)).toBe("2 min 05 s");
+  });
+});
+
+describe("parseDuration", () => {
+  it("reads a template's durations", () => {
+    expect(parseDuration("2h")).toBe(7_200_000);
+    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(parseDuration("45s")).toBe(45_000);
+    expect(parseDuration("7d")).toBe(604_800_000);
+  });
+
+  it("refuses what is not a duration", () => {
+    expect(parseDuration("soon")).toBeUndefined();
+    expect(parseDuration("")).toBeUndefined();
+    expect(parseDuration(undefined)).toBeUndefined();
   });
 });

@@ -37,3 +37,22 @@ export function duration(milliseconds: number): string {
   const seconds = Math.floor((milliseconds % 60000) / 1000);
   return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
 }
+
+/**
+ * parseDuration reads a template's duration ("2h", "30m", "45s", "1h30m",
+ * "7d") as milliseconds; undefined when it is not one.
+ */
+export function parseDuration(text: string | undefined): number | undefined {
+  if (!text || !/^(\d+[dhms])+$/.test(text)) return undefined;
+  const unit: Record<string, number> = {
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+  };
+  let total = 0;
+  for (const [, amount, letter] of text.matchAll(/(\d+)([dhms])/g)) {
+    total += Number(amount) * unit[letter];
+  }
+  return total;
+}

@@ -197,64 +197,89 @@ export interface PlanPreview {
 }
 
 export interface InterveneInput {
-  action: "retry" | "exclude" | "rollback" | "abort";
-  planHash?: string;
+  decision: "retry" | "exclude" | "rollback" | "abort";
+  planHash: string;
   resource?: string;
   reason?: string;
 }
 
 export interface Notification {
-  id: string | number;
-  applicationId: string;
-  kind: string;
-  message?: string;
+  id: string;
+  kind:
+    | "authorization_requested"
+    | "intervention_needed"
+    | "expiry_reminder"
+    | "request_finished";
+  workflowId: string;
+  subject: string;
+  body: Record<string, unknown>;
   createdAt: string;
-  deadline?: string;
   readAt?: string;
 }
 
-export interface NotificationList {
-  items: Notification[];
+export interface Inbox {
+  notifications: Notification[];
+  unread: number;
 }
 
 export interface AuditFilter {
-  applicationId?: string;
+  workflowId?: string;
   actor?: string;
   action?: string;
+  pageToken?: string;
 }
 
-export interface AuditEntry {
-  id: string | number;
-  at: string;
+export interface AuditEvent {
+  eventId: string;
+  occurredAt: string;
   actor: string;
   action: string;
-  applicationId?: string;
+  workflowId: string;
   stack?: string;
-  detail?: unknown;
+  planHash?: string;
+  reason?: string;
+  details: unknown;
 }
 
-export interface AuditList {
-  items: AuditEntry[];
+export interface AuditPage {
+  events: AuditEvent[];
+  nextPageToken?: string;
 }
 
-export interface StackResource {
-  address: string;
-  type?: string;
-  drifted?: boolean;
+export interface StackSummary {
+  name: string;
+  team: string;
+  template: string;
+  latestRequest: string;
+  latestStatus: Status;
+  requests: number;
+}
+
+export interface StackList {
+  stacks: StackSummary[];
+  truncated: boolean;
+}
+
+export interface Ticket {
+  requestId: string;
+  planHash: string;
+  ticket: number;
 }
 
 export interface Stack {
   name: string;
-  team?: string;
-  template?: string;
-  workflowId?: string;
-  lockHolder?: string | null;
-  queue?: string[];
-  drift?: unknown;
-  resources?: StackResource[];
-  lastApplyAt?: string;
-}
-
-export interface StackList {
-  items: Stack[];
+  template: string;
+  holder?: Ticket;
+  queue: Ticket[];
+  lastGoodPlanHash?: string;
+  templateHash?: string;
+  owner?: string;
+  lockBreaks: number;
+  drift?: { checkedAt: string; drifted: boolean; resources: ResourceChange[] };
+  driftSchedule: boolean;
+  driftIntervalSeconds: number;
+  expiresAt?: string;
+  destroyed: boolean;
+  generation: number;
+  requests: string[];
 }

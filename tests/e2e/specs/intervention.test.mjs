@@ -71,6 +71,39 @@ test("an operator resolves a stuck resource with retry", async () => {
   assert.deepEqual(choices, ["Retry", "Exclude", "Rollback", "Abort"]);
   await review(carol.page, "request-needs-intervention");
 
+  // The operator's pages around it: the inbox told her; the stack is held by
+  // the request; the audit trail has the approval and the failed apply.
+  await carol.page.getByRole("link", { name: "Inbox" }).click();
+  await carol.page
+    .getByTestId("notifications")
+    .locator(`a[href="/requests/${id}"]`)
+    .first()
+    .waitFor();
+  await review(carol.page, "inbox-operator");
+  await carol.page.getByRole("link", { name: "Stacks" }).click();
+  await carol.page
+    .getByTestId("stack-list")
+    .getByRole("link", { name: application, exact: true })
+    .click();
+  await carol.page
+    .getByTestId("lock-holder")
+    .getByRole("link", { name: id })
+    .waitFor();
+  await review(carol.page, "stack");
+  await carol.page.goto(`${url}/audit?workflowId=${id}`);
+  const audit = carol.page.getByTestId("audit-list");
+  await audit.waitFor();
+  const actions = await audit
+    .locator("tbody tr td:nth-child(3)")
+    .allTextContents();
+  assert.ok(
+    actions.includes("approve"),
+    `the audit trail has the approval: ${actions.join()}`,
+  );
+  await review(carol.page, "audit");
+
+  await carol.page.goto(`${url}/requests/${id}`);
+  await panel.waitFor();
   await rm(obstacle, { force: true });
   await panel.getByRole("button", { name: "Retry" }).click();
   await waitForStatus(carol.page, "PROVISIONED");

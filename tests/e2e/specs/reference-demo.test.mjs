@@ -57,11 +57,24 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
   });
   await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");
   await review(alice.page, "request-awaiting");
+  const temporalLink = alice.page.getByRole("link", {
+    name: /Workflow in Temporal Web UI/,
+  });
+  assert.match(
+    await temporalLink.getAttribute("href"),
+    new RegExp(`/namespaces/default/workflows/${id}$`),
+  );
 
   // The authorizer, in a context of their own.
   const bob = await browser.person();
   await signIn(bob.page, url, user("bob"));
   await bob.page.getByRole("link", { name: "Inbox" }).click();
+  await bob.page
+    .getByTestId("to-authorize")
+    .getByText(/left$/)
+    .first()
+    .waitFor();
+  await review(bob.page, "inbox");
   await bob.page
     .getByTestId("to-authorize")
     .getByRole("link", { name: id })

@@ -31,7 +31,16 @@ async function startPlatform() {
   // stops what it started).
   const child = spawn(
     path.join(root, "scripts/run"),
-    ["--state-dir", stateDir, "--api-port", "0"],
+    [
+      "--state-dir",
+      stateDir,
+      "--api-port",
+      "0",
+      "--temporal-port",
+      "0",
+      "--temporal-ui-port",
+      "0",
+    ],
     {
       cwd: root,
       stdio: ["ignore", log, log],

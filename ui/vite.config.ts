@@ -9,7 +9,7 @@ const apiUrl = process.env.PROVISIO_API_URL ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
   plugins: [svelte()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     proxy: { "/api": { target: apiUrl, changeOrigin: false } },
   },

@@ -24,6 +24,8 @@ const startTimeoutMs = Number(
 
 async function startPlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), "provisio-e2e-"));
+  // PostgreSQL runs as its own user when we are root: it must reach the folder.
+  chmodSync(stateDir, 0o755);
   const runEnv = path.join(stateDir, "run.env");
   const logFile = path.join(stateDir, "scripts-run.log");
   const log = openSync(logFile, "a");

@@ -27,7 +27,10 @@ test("a wrong password is refused in words; a deep link survives signing in", as
   await page.getByLabel("Password").fill(user("alice").password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/requests\/new$/);
-  await page.getByTestId("signed-in-user").getByText("Alice Requester").waitFor();
+  await page
+    .getByTestId("signed-in-user")
+    .getByText("Alice Requester")
+    .waitFor();
 });
 
 test("a requester is not offered operator pages; signing out ends the session", async () => {
@@ -60,7 +63,10 @@ test("an operator is offered stacks and the audit trail", async () => {
   const links = await nav.getByRole("link").allTextContents();
   for (const expected of ["Inbox", "Stacks", "Audit"])
     assert.ok(links.includes(expected), links.join());
-  assert.equal(await page.getByTestId("signed-in-roles").textContent(), "(operator)");
+  assert.equal(
+    await page.getByTestId("signed-in-roles").textContent(),
+    "(operator)",
+  );
 });
 
 test("signing in and reaching the form works from the keyboard, with a visible focus", async () => {

@@ -6,6 +6,7 @@
 // instead (a developer's own scripts/run); it is left running.
 import { spawn } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readdirSync,

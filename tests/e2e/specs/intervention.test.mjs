@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { platform } from "../lib/platform.mjs";
+import { platform, skipUnlessServed } from "../lib/platform.mjs";
 import { launch, review } from "../lib/browser.mjs";
 import {
   signIn,
@@ -21,7 +21,17 @@ let browser;
 before(async () => (browser = await launch()));
 after(async () => browser?.close());
 
-test("an operator resolves a stuck resource with retry", async () => {
+test("an operator resolves a stuck resource with retry", async (t) => {
+  if (
+    !(await skipUnlessServed(t, url, [
+      "GET /api/notifications",
+      "GET /api/stacks",
+      "GET /api/stacks/{name}",
+      "GET /api/audit",
+      "POST /api/applications/{id}/intervene",
+    ]))
+  )
+    return;
   const localRoot = env.PROVISIO_LOCAL_ROOT;
   assert.ok(localRoot, "run.env names PROVISIO_LOCAL_ROOT");
   const application = uniqueName("stuck");

@@ -5,7 +5,7 @@
 // exist in moto.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { platform } from "../lib/platform.mjs";
+import { platform, skipUnlessServed } from "../lib/platform.mjs";
 import { launch, review, assertOnlyOwnOrigin } from "../lib/browser.mjs";
 import {
   signIn,
@@ -19,7 +19,15 @@ let browser;
 before(async () => (browser = await launch()));
 after(async () => browser?.close());
 
-test("request, re-plan in another region, approve, and watch it provisioned", async () => {
+test("request, re-plan in another region, approve, and watch it provisioned", async (t) => {
+  if (
+    !(await skipUnlessServed(t, url, [
+      "GET /api/applications",
+      "POST /api/applications/{id}/preview",
+      "GET /api/notifications",
+    ]))
+  )
+    return;
   // static-site on moto when the platform runs moto (scripts/run does); the
   // local-site template otherwise.
   const useS3 = Boolean(s3Endpoint);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "temporal/client/client_options.h"
 #include "temporal/error.h"
 
 namespace provisio::api {
@@ -23,6 +24,10 @@ struct ApiConfig {
   /// temporal_address, temporal_namespace: the Temporal frontend.
   std::string temporal_address = "127.0.0.1:7233";
   std::string temporal_namespace = "default";
+  /// temporal_tls, temporal_api_key: a cluster over TLS or Temporal Cloud
+  /// (TEMPORAL_TLS*, TEMPORAL_API_KEY: temporal/client/environment_options.h).
+  std::optional<temporal::TlsOptions> temporal_tls;
+  std::string temporal_api_key;
   /// task_queue: where ProvisionApplication runs (the provisioning worker's).
   std::string task_queue = "provisio";
   /// database: libpq connection string of the platform database.

@@ -15,6 +15,7 @@ test("a wrong password is refused in words; a deep link survives signing in", as
   const { page } = await browser.person();
   await page.goto(`${url}/requests/new`);
   await page.waitForURL(/\/signin\?next=%2Frequests%2Fnew/);
+  await review(page, "sign-in");
   await page.getByLabel("User").fill("alice");
   await page.getByLabel("Password").fill("not the password at all");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -72,6 +73,7 @@ test("an operator is offered stacks and the audit trail", async () => {
 test("signing in and reaching the form works from the keyboard, with a visible focus", async () => {
   const { page } = await browser.person();
   await page.goto(`${url}/signin`);
+  await page.getByLabel("User").waitFor();
   await page.keyboard.press("Tab"); // the skip link
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
@@ -95,4 +97,6 @@ test("signing in and reaching the form works from the keyboard, with a visible f
   );
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/requests\/new$/);
+  await page.getByRole("group").first().waitFor(); // the template's parameters
+  await review(page, "new-request");
 });

@@ -90,13 +90,13 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
   await bob.page.waitForURL(new RegExp(`/requests/${id}/authorize`));
   await bob.page.getByTestId("plan").waitFor();
   const firstHash = await bob.page.getByTestId("plan-hash").textContent();
-  await review(bob.page, "authorize");
 
   await bob.page.getByLabel("Region").selectOption("eu-west-1");
   await bob.page.getByRole("button", { name: "Plan for this choice" }).click();
   await bob.page.waitForURL(/region=eu-west-1/);
   const secondHash = await bob.page.getByTestId("plan-hash").textContent();
   assert.notEqual(secondHash, firstHash, "a new region gives a new plan");
+  await review(bob.page, "authorize-replanned");
   await bob.page.getByLabel("Reason").fill("Fine for the demo");
   await bob.page.getByRole("button", { name: "Approve" }).click();
   await bob.page

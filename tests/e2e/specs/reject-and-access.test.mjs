@@ -19,6 +19,7 @@ after(async () => browser?.close());
 test("the requester cannot decide; the authorizer rejects with a reason; both see it", async () => {
   const alice = await browser.person();
   await signIn(alice.page, url, user("alice"));
+  await review(alice.page, "my-requests");
   const application = uniqueName("rejected");
   const id = await requestThroughForm(alice.page, {
     template: "local-site",
@@ -26,6 +27,7 @@ test("the requester cannot decide; the authorizer rejects with a reason; both se
     parameters: { "Site name": application },
   });
   await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");
+  await review(alice.page, "request-awaiting");
   assert.equal(
     await alice.page.getByRole("link", { name: "Review and decide" }).count(),
     0,
@@ -47,6 +49,8 @@ test("the requester cannot decide; the authorizer rejects with a reason; both se
   const bob = await browser.person();
   await signIn(bob.page, url, user("bob"), `/requests/${id}`);
   await bob.page.getByRole("link", { name: "Review and decide" }).click();
+  await bob.page.getByTestId("plan").waitFor();
+  await review(bob.page, "authorize");
   await bob.page.getByLabel("Reason").fill("Use the shared docs site instead");
   await bob.page.getByRole("button", { name: "Reject" }).click();
   await bob.page

@@ -112,8 +112,8 @@ int main(int argc, char** argv) {
   if (int failed = MigrateSchema(environment.conninfo); failed != 0) return failed;
 
   // Where Temporal is and how to reach it (TLS, API key): the official SDKs' variables.
-  auto connection = temporal::ClientOptionsFromEnvironment(
-      [](const char* name) -> std::optional<std::string> {
+  auto connection =
+      temporal::ClientOptionsFromEnvironment([](const char* name) -> std::optional<std::string> {
         const char* value = std::getenv(name);
         return value ? std::optional<std::string>(value) : std::nullopt;
       });

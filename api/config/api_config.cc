@@ -1,9 +1,8 @@
 #include "config/api_config.h"
 
-#include "temporal/client/environment_options.h"
-
 #include <charconv>
 
+#include "temporal/client/environment_options.h"
 #include "temporal/converter/aes_gcm_codec.h"
 
 namespace provisio::api {

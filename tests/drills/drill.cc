@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -25,7 +26,7 @@ constexpr char kTemplate[] = "drill-chain";
 // Seconds each pacer sleeps: long enough to poll the files between two
 // resources (every 20 ms) on two loaded cores, short enough to keep a drill
 // within seconds.
-constexpr double kPaceSeconds = 0.4;
+constexpr double kPaceSeconds = 0.25;
 
 std::string NewStackName() {
   unsigned char bytes[4];
@@ -50,13 +51,23 @@ std::string FileContent(const std::string& stack, int index, const std::string& 
 // A drill's course: the request(s) it made, what it saw and what went wrong.
 class Drill {
  public:
-  explicit Drill(DrillEnvironment& environment)
-      : env_(environment), stack_(NewStackName()), started_(Clock::now()) {}
+  Drill(DrillEnvironment& environment, const std::string& stack)
+      : env_(environment), stack_(stack.empty() ? NewStackName() : stack), started_(Clock::now()) {
+    outcome_.stack = stack_;
+  }
 
   const std::string& stack() const { return stack_; }
   DrillOutcome& outcome() { return outcome_; }
 
   void Problem(const std::string& what) { outcome_.problems.push_back(what); }
+
+  // Mark notes how long the drill took to reach `what` (where the time goes).
+  void Mark(const std::string& what) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s %.1f", what.c_str(),
+                  std::chrono::duration<double>(Clock::now() - started_).count());
+    timeline_ += (timeline_.empty() ? "" : ", ") + std::string(text);
+  }
 
   temporal::WorkflowHandle Start(const std::string& workflow_id, const std::string& generation,
                                  bool fail_at_end) {
@@ -89,8 +100,10 @@ class Drill {
       auto state = handle.Query<RequestState>("GetState");
       if (state) {
         last = state->status;
-        if (state->status == "AWAITING_AUTHORIZATION" && state->plan_hash)
+        if (state->status == "AWAITING_AUTHORIZATION" && state->plan_hash) {
+          Mark("planned");
           return *state->plan_hash;
+        }
       }
       std::this_thread::sleep_for(100ms);
     }
@@ -165,14 +178,17 @@ class Drill {
       auto answer = handle.GetResult<provisio::model::ProvisionResult>(options);
       if (answer) {
         if (result) *result = *answer;
+        Mark("closed");
         return std::nullopt;
       }
       const auto code = answer.error().code();
       if (code == temporal::ErrorCode::kWorkflowFailed ||
           code == temporal::ErrorCode::kWorkflowCanceled ||
           code == temporal::ErrorCode::kWorkflowTerminated ||
-          code == temporal::ErrorCode::kWorkflowTimedOut)
+          code == temporal::ErrorCode::kWorkflowTimedOut) {
+        Mark("closed");
         return answer.error();
+      }
       std::this_thread::sleep_for(200ms);  // a server restarting, a long poll timed out
     }
     return temporal::Error(temporal::ErrorCode::kDeadlineExceeded,
@@ -218,6 +234,7 @@ class Drill {
     for (const std::string& address : std::set<std::string>(listed.begin(), listed.end()))
       if (!expected_addresses.count(address)) Problem("in the state, not expected: " + address);
     if (inspection.drifted) Problem("the state differs from what exists: " + inspection.drift);
+    Mark("inspected");
 
     // The platform database: each request's last status, one request and
     // one approval audited each, no progress row left unfinished (but the
@@ -268,13 +285,16 @@ class Drill {
   DrillOutcome Finish() {
     outcome_.converged = outcome_.problems.empty();
     outcome_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    if (!timeline_.empty()) outcome_.note += " (" + timeline_ + " s)";
     return outcome_;
   }
 
   void KillAndRestart(ChildProcess& victim, const std::string& ready_line) {
     outcome_.note = std::to_string(FilesOnDisk()) + " file(s) on disk at the kill";
+    Mark("kill");
     victim.Kill(SIGKILL);
     victim.Start(ready_line);
+    Mark("restarted");
   }
 
  private:
@@ -282,6 +302,7 @@ class Drill {
   std::string stack_;
   Clock::time_point started_;
   DrillOutcome outcome_;
+  std::string timeline_;
 };
 
 const char* ReadyLine(Victim victim) {
@@ -304,8 +325,9 @@ std::string PhaseName(const KillPoint& point) {
   return point.during_rollback ? "rollback, " + phase : phase;
 }
 
-DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point) {
-  Drill drill(environment);
+DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point,
+                          const std::string& provisioned_stack) {
+  Drill drill(environment, point.during_rollback ? provisioned_stack : std::string());
   try {
     const std::string first_id = drill.stack() + "-request";
     std::vector<std::pair<std::string, std::string>> requests;
@@ -334,15 +356,17 @@ DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point)
       // Generation 1 applied, then a change to generation 2 that fails at its
       // end (a directory blocks its last file) with the rollback policy: the
       // saga re-applies generation 1, and the kill lands in that.
-      auto first = drill.Start(first_id, "1", false);
-      drill.Approve(first, drill.AwaitPlan(first));
-      if (auto failed = drill.AwaitClose(first, nullptr))
-        throw std::runtime_error(first_id + " failed: " + failed->ToString());
-      requests.emplace_back(first_id, "PROVISIONED");
+      if (provisioned_stack.empty()) {
+        auto first = drill.Start(first_id, "1", false);
+        drill.Approve(first, drill.AwaitPlan(first));
+        if (auto failed = drill.AwaitClose(first, nullptr))
+          throw std::runtime_error(first_id + " failed: " + failed->ToString());
+        requests.emplace_back(first_id, "PROVISIONED");
+      }
       const fs::path blocker =
           environment.local_root() / drill.stack() / "blocked" / "at-the-end.txt";
       fs::create_directories(blocker);
-      const std::string change_id = drill.stack() + "-change";
+      const std::string change_id = NewStackName() + "-change-of-" + drill.stack();
       auto change = drill.Start(change_id, "2", true);
       const std::string hash = drill.AwaitPlan(change);
       drill.Approve(change, hash);
@@ -372,7 +396,7 @@ DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point)
 }
 
 DrillOutcome RunDevServerRestartDrill(DrillEnvironment& environment) {
-  Drill drill(environment);
+  Drill drill(environment, "");
   try {
     const std::string id = drill.stack() + "-request";
     auto handle = drill.Start(id, "1", false);

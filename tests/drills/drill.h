@@ -35,6 +35,9 @@ std::string VictimName(Victim victim);
 
 struct DrillOutcome {
   bool converged = false;
+  /// stack is the drill's stack; once converged it holds generation 1, so a
+  /// later rollback drill can start from it.
+  std::string stack;
   /// problems lists every check that failed (empty when converged).
   std::vector<std::string> problems;
   /// note says what the kill hit (files on disk at the kill).
@@ -42,8 +45,11 @@ struct DrillOutcome {
   double seconds = 0;
 };
 
-/// RunKillDrill runs one drill at `point` on a new stack.
-DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point);
+/// RunKillDrill runs one drill at `point` on a new stack. A rollback drill
+/// changes `provisioned_stack` (a converged drill's, at generation 1) when
+/// given, else provisions a new stack first.
+DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point,
+                          const std::string& provisioned_stack = "");
 
 /// RunDevServerRestartDrill restarts the dev server after the third file of
 /// an apply: the request still ends PROVISIONED and the stack converges.

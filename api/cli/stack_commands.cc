@@ -24,7 +24,8 @@ std::string Env(const char* name) {
 }
 
 int Recover(const RecoverOptions& options) {
-  const std::string conninfo = options.database.empty() ? Env("PROVISIO_DATABASE") : options.database;
+  const std::string conninfo =
+      options.database.empty() ? Env("PROVISIO_DATABASE") : options.database;
   if (conninfo.empty()) {
     std::cerr << "provisio stack recover: no database: set PROVISIO_DATABASE or pass --database\n";
     return 2;
@@ -35,14 +36,14 @@ int Recover(const RecoverOptions& options) {
     return 1;
   }
   temporal::ClientOptions client_options;
-  client_options.target_host = options.address.empty()
-                                   ? (Env("TEMPORAL_ADDRESS").empty() ? "127.0.0.1:7233"
-                                                                      : Env("TEMPORAL_ADDRESS"))
-                                   : options.address;
-  client_options.namespace_ = options.namespace_.empty()
-                                  ? (Env("TEMPORAL_NAMESPACE").empty() ? "default"
-                                                                       : Env("TEMPORAL_NAMESPACE"))
-                                  : options.namespace_;
+  client_options.target_host =
+      options.address.empty()
+          ? (Env("TEMPORAL_ADDRESS").empty() ? "127.0.0.1:7233" : Env("TEMPORAL_ADDRESS"))
+          : options.address;
+  client_options.namespace_ =
+      options.namespace_.empty()
+          ? (Env("TEMPORAL_NAMESPACE").empty() ? "default" : Env("TEMPORAL_NAMESPACE"))
+          : options.namespace_;
   // The entities' input is a payload like any other: encrypted with the
   // worker's key when it has one.
   if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
@@ -52,7 +53,8 @@ int Recover(const RecoverOptions& options) {
                 << "\n";
       return 2;
     }
-    const std::string id = Env("PROVISIO_CODEC_KEY_ID").empty() ? "provisio" : Env("PROVISIO_CODEC_KEY_ID");
+    const std::string id =
+        Env("PROVISIO_CODEC_KEY_ID").empty() ? "provisio" : Env("PROVISIO_CODEC_KEY_ID");
     auto codec = temporal::AesGcmCodec::Create(id, *key);
     if (!codec) {
       std::cerr << "provisio stack recover: " << codec.error().message() << "\n";

@@ -21,8 +21,9 @@ temporal::Result<RecoveryReport> RecoverStacks(database::Connection& db,
     try {
       state = nlohmann::json::parse(row[2].value_or("{}")).get<model::StackState>();
     } catch (const std::exception& error) {
-      return temporal::Error(temporal::ErrorCode::kDataLoss,
-                             "stack " + stack + ": its registry row does not parse: " + error.what());
+      return temporal::Error(
+          temporal::ErrorCode::kDataLoss,
+          "stack " + stack + ": its registry row does not parse: " + error.what());
     }
     state.queue.clear();
     state.holder.reset();
@@ -42,12 +43,12 @@ temporal::Result<RecoveryReport> RecoverStacks(database::Connection& db,
     }
     if (state.last_good) {
       const temporal::Status scheduled = CreateDriftSchedule(
-          client, model::DriftScheduleInput{stack, options.task_queue,
-                                            state.drift_interval_seconds});
+          client,
+          model::DriftScheduleInput{stack, options.task_queue, state.drift_interval_seconds});
       if (!scheduled)
-        return temporal::Error(scheduled.error().code(), "stack " + stack +
-                                                             ": its drift schedule: " +
-                                                             scheduled.error().message());
+        return temporal::Error(
+            scheduled.error().code(),
+            "stack " + stack + ": its drift schedule: " + scheduled.error().message());
     }
   }
   return report;

@@ -3,12 +3,13 @@
 // is lost (a fresh dev server, the same PostgreSQL), the recovery starts the
 // entity again with its last good configuration, owner and template, and
 // creates its drift schedule (provisioning_fixture.h says what runs).
+#include "operations/stack_recovery.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "operations/stack_recovery.h"
 #include "provisioning_fixture.h"
 
 namespace provisio_test {
@@ -61,7 +62,9 @@ class StackRecoveryTest : public ProvisioningTest {
     }
     ProvisioningTest::TearDown();
   }
-  static std::string DevServer() { return std::string(PROVISIO_SOURCE_DIR) + "/scripts/dev-server"; }
+  static std::string DevServer() {
+    return std::string(PROVISIO_SOURCE_DIR) + "/scripts/dev-server";
+  }
   std::string Where() const {
     return " --port " + std::to_string(port_) + " --state-dir " + state_.string() +
            " >/dev/null 2>&1";
@@ -93,8 +96,8 @@ TEST_F(StackRecoveryTest, RecoverRebuildsTheEntityAndItsDriftScheduleAfterTempor
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_EQ(recorded, std::vector<std::string>{result->plan_hash});
-  auto before = client_->GetHandle("stack/" + application)
-                    .Query<provisio::model::StackState>("GetStack");
+  auto before =
+      client_->GetHandle("stack/" + application).Query<provisio::model::StackState>("GetStack");
   ASSERT_TRUE(before.ok()) << before.error();
 
   StartFreshServer();
@@ -112,8 +115,10 @@ TEST_F(StackRecoveryTest, RecoverRebuildsTheEntityAndItsDriftScheduleAfterTempor
   for (int i = 0; i < 300 && !after; ++i) {
     auto answer = fresh_client_->GetHandle("stack/" + application)
                       .Query<provisio::model::StackState>("GetStack");
-    if (answer.ok()) after = *answer;
-    else std::this_thread::sleep_for(100ms);
+    if (answer.ok())
+      after = *answer;
+    else
+      std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(after.has_value()) << "the recovered entity never answered GetStack";
   EXPECT_EQ(after->stack, application);

@@ -9,8 +9,7 @@ std::optional<std::string> NotListed(const char* what,
                                      const std::optional<std::vector<std::string>>& allowed,
                                      const std::optional<std::string>& chosen) {
   if (!allowed || !chosen) return std::nullopt;
-  if (std::find(allowed->begin(), allowed->end(), *chosen) != allowed->end())
-    return std::nullopt;
+  if (std::find(allowed->begin(), allowed->end(), *chosen) != allowed->end()) return std::nullopt;
   std::string listed;
   for (const std::string& name : *allowed) listed += (listed.empty() ? "" : ", ") + name;
   return std::string(what) + " \"" + *chosen + "\" is not one of the template's " + what + "s (" +

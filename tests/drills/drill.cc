@@ -88,7 +88,8 @@ class Drill {
     options.id = workflow_id;
     options.task_queue = "provisio";
     auto handle = env_.client().StartWorkflow("ProvisionApplication", options, request);
-    if (!handle) throw std::runtime_error("starting " + workflow_id + ": " + handle.error().ToString());
+    if (!handle)
+      throw std::runtime_error("starting " + workflow_id + ": " + handle.error().ToString());
     return std::move(*handle);
   }
 
@@ -135,8 +136,8 @@ class Drill {
       if (now()) return true;
       if (++polls % 25 == 0) {
         auto described = handle.Describe();
-        if (described && described->status !=
-                             temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING)
+        if (described &&
+            described->status != temporal::api::enums::v1::WORKFLOW_EXECUTION_STATUS_RUNNING)
           return false;
       }
       std::this_thread::sleep_for(20ms);
@@ -249,9 +250,9 @@ class Drill {
       if (recorded != status)
         Problem(workflow_id + ": request_states ends " + recorded + ", not " + status);
       for (const char* action : {"request", "approve"}) {
-        auto count = db.Query(
-            "SELECT count(*) FROM audit_events WHERE workflow_id = $1 AND action = $2",
-            {workflow_id, std::string(action)});
+        auto count =
+            db.Query("SELECT count(*) FROM audit_events WHERE workflow_id = $1 AND action = $2",
+                     {workflow_id, std::string(action)});
         const std::string n = count && !count->empty() ? count->front()[0].value_or("0") : "?";
         if (n != "1") Problem(workflow_id + ": " + n + " \"" + action + "\" audit rows, not 1");
       }
@@ -267,16 +268,15 @@ class Drill {
     }
 
     // The entity: the lock free, nothing queued, this generation its last good.
-    auto entity = env_.client()
-                      .GetHandle("stack/" + stack_)
-                      .Query<provisio::model::StackState>("GetStack");
+    auto entity =
+        env_.client().GetHandle("stack/" + stack_).Query<provisio::model::StackState>("GetStack");
     if (!entity) {
       Problem("GetStack: " + entity.error().ToString());
     } else {
-      if (entity->holder) Problem("the entity still holds the lock for " + entity->holder->request_id);
+      if (entity->holder)
+        Problem("the entity still holds the lock for " + entity->holder->request_id);
       if (!entity->queue.empty()) Problem("the entity still has a queue");
-      const bool good = entity->last_good &&
-                        entity->last_good->parameters.count("generation") &&
+      const bool good = entity->last_good && entity->last_good->parameters.count("generation") &&
                         entity->last_good->parameters.at("generation") == generation;
       if (!good) Problem("the entity's last good configuration is not generation " + generation);
     }
@@ -318,7 +318,7 @@ ChildProcess& VictimProcess(DrillEnvironment& environment, Victim victim) {
 std::string VictimName(Victim victim) { return victim == Victim::kWorker ? "worker" : "runner"; }
 
 std::string PhaseName(const KillPoint& point) {
-  std::string phase = point.files_done == 0       ? "before the first resource"
+  std::string phase = point.files_done == 0        ? "before the first resource"
                       : point.files_done == kFiles ? "after the last"
                                                    : "after " + std::to_string(point.files_done) +
                                                          " of " + std::to_string(kFiles);
@@ -406,8 +406,7 @@ DrillOutcome RunDevServerRestartDrill(DrillEnvironment& environment) {
       drill.Problem("the request closed before the third file");
       return drill.Finish();
     }
-    drill.outcome().note =
-        std::to_string(drill.FilesOnDisk()) + " file(s) on disk at the restart";
+    drill.outcome().note = std::to_string(drill.FilesOnDisk()) + " file(s) on disk at the restart";
     environment.RestartDevServer();
     provisio::model::ProvisionResult result;
     if (auto failed = drill.AwaitClose(handle, &result))

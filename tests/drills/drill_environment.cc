@@ -81,20 +81,20 @@ constexpr char kBinaryDir[] = PROVISIO_BINARY_DIR;
 
 std::string DrillEnvironment::ConnInfo(const std::string& database) const {
   return "host=" + Env("PROVISIO_TEST_PG_HOST") + " port=" + Env("PROVISIO_TEST_PG_PORT") +
-         " user=" + Env("PROVISIO_TEST_PG_USER") + " password=" +
-         Env("PROVISIO_TEST_PG_PASSWORD") + " dbname=" + database + " connect_timeout=10";
+         " user=" + Env("PROVISIO_TEST_PG_USER") + " password=" + Env("PROVISIO_TEST_PG_PASSWORD") +
+         " dbname=" + database + " connect_timeout=10";
 }
 
 std::string DrillEnvironment::PgUrl(const std::string& database) const {
   return "postgresql://" + Env("PROVISIO_TEST_PG_USER") + ":" + Env("PROVISIO_TEST_PG_PASSWORD") +
-         "@" + Env("PROVISIO_TEST_PG_HOST") + ":" + Env("PROVISIO_TEST_PG_PORT") + "/" +
-         database + "?sslmode=disable";
+         "@" + Env("PROVISIO_TEST_PG_HOST") + ":" + Env("PROVISIO_TEST_PG_PORT") + "/" + database +
+         "?sslmode=disable";
 }
 
 void DrillEnvironment::Start() {
-  for (const char* name : {"PROVISIO_TEST_PG_HOST", "PROVISIO_TEST_PG_PORT",
-                           "PROVISIO_TEST_PG_USER", "PROVISIO_TEST_PG_PASSWORD", "PROVISIO_TOFU",
-                           "TF_CLI_CONFIG_FILE"})
+  for (const char* name :
+       {"PROVISIO_TEST_PG_HOST", "PROVISIO_TEST_PG_PORT", "PROVISIO_TEST_PG_USER",
+        "PROVISIO_TEST_PG_PASSWORD", "PROVISIO_TOFU", "TF_CLI_CONFIG_FILE"})
     Required(name);
   const fs::path runner_main = fs::path(kSource) / "workers/opentofu/dist/src/worker.js";
   if (!fs::exists(runner_main))
@@ -206,9 +206,8 @@ void DrillEnvironment::StartHelperWorker() {
 
 void DrillEnvironment::RestartDevServer() {
   const std::string script = std::string(kSource) + "/scripts/dev-server";
-  const std::string where =
-      " --port " + std::to_string(port_) + " --state-dir " + state_.string() + " >>" +
-      (state_ / "dev-server.log").string() + " 2>&1";
+  const std::string where = " --port " + std::to_string(port_) + " --state-dir " + state_.string() +
+                            " >>" + (state_ / "dev-server.log").string() + " 2>&1";
   Run(script + " stop" + where);
   Run(script + " start --headless" + where);
 }

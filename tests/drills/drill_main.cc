@@ -38,7 +38,8 @@ int Usage() {
 void Report(const std::string& what, const DrillOutcome& outcome) {
   std::printf("%-7s %-52s %5.1f s  %s\n", outcome.converged ? "ok" : "FAILED", what.c_str(),
               outcome.seconds, outcome.note.c_str());
-  for (const std::string& problem : outcome.problems) std::printf("        - %s\n", problem.c_str());
+  for (const std::string& problem : outcome.problems)
+    std::printf("        - %s\n", problem.c_str());
   std::fflush(stdout);
 }
 

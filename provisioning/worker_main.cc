@@ -6,6 +6,9 @@
 //
 //   TEMPORAL_ADDRESS            host:port of the frontend (default 127.0.0.1:7233)
 //   TEMPORAL_NAMESPACE          namespace (default "default")
+//   TEMPORAL_TLS*, TEMPORAL_API_KEY
+//                               TLS, mTLS and Temporal Cloud API keys, as the official
+//                               SDKs read them (temporal/client/environment_options.h)
 //   PROVISIO_DATABASE           libpq connection string of the platform database (required)
 //   PROVISIO_APPROVAL_KEY_HEX   the HMAC key the API signs decisions with (required)
 //   PROVISIO_CODEC_KEY_HEX, PROVISIO_CODEC_KEY_ID
@@ -41,6 +44,7 @@
 #include "activities/register_activities.h"
 #include "database/migrations.h"
 #include "temporal/client/client.h"
+#include "temporal/client/environment_options.h"
 #include "temporal/converter/aes_gcm_codec.h"
 #include "temporal/worker/replay_cli.h"
 #include "temporal/worker/worker.h"
@@ -122,9 +126,14 @@ int main(int argc, char** argv) {
   // The schema first: nothing runs against a database it does not know.
   if (int failed = MigrateSchema(environment.conninfo); failed != 0) return failed;
 
-  temporal::ClientOptions options;
-  options.target_host = Env("TEMPORAL_ADDRESS", "127.0.0.1:7233");
-  options.namespace_ = Env("TEMPORAL_NAMESPACE", "default");
+  // Where Temporal is and how to reach it (TLS, API key): the official SDKs' variables.
+  auto connection = temporal::ClientOptionsFromEnvironment(
+      [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
+  if (!connection) return Fail(connection.error().message());
+  temporal::ClientOptions options = std::move(*connection);
   if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
     auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
     if (!key) return Fail("PROVISIO_CODEC_KEY_HEX: " + key.error().message());

@@ -1,5 +1,7 @@
 #include "config/api_config.h"
 
+#include "temporal/client/environment_options.h"
+
 #include <charconv>
 
 #include "temporal/converter/aes_gcm_codec.h"
@@ -67,8 +69,13 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
       config.listen_host = config.listen_host.substr(1, config.listen_host.size() - 2);
     config.listen_port = static_cast<unsigned short>(*port);
   }
-  config.temporal_address = get("TEMPORAL_ADDRESS").value_or(config.temporal_address);
-  config.temporal_namespace = get("TEMPORAL_NAMESPACE").value_or(config.temporal_namespace);
+  // Where Temporal is and how to reach it: the official SDKs' variables.
+  auto temporal_connection = temporal::ClientOptionsFromEnvironment(lookup);
+  if (!temporal_connection) return temporal_connection.error();
+  config.temporal_address = temporal_connection->target_host;
+  config.temporal_namespace = temporal_connection->namespace_;
+  config.temporal_tls = temporal_connection->tls;
+  config.temporal_api_key = temporal_connection->api_key;
   config.task_queue = get("PROVISIO_TASK_QUEUE").value_or(config.task_queue);
 
   auto database = get("PROVISIO_DATABASE");
@@ -92,6 +99,7 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
     config.codec_key_id = get("PROVISIO_CODEC_KEY_ID").value_or(config.codec_key_id);
   }
   config.templates_dir = get("PROVISIO_TEMPLATES_DIR").value_or(default_templates_dir);
+  config.ui_dir = get("PROVISIO_UI_DIR").value_or("");
 
   if (auto origins = get("PROVISIO_ALLOWED_ORIGINS")) {
     std::size_t start = 0;

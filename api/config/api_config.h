@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "temporal/client/client_options.h"
 #include "temporal/error.h"
 
 namespace provisio::api {
@@ -23,6 +24,10 @@ struct ApiConfig {
   /// temporal_address, temporal_namespace: the Temporal frontend.
   std::string temporal_address = "127.0.0.1:7233";
   std::string temporal_namespace = "default";
+  /// temporal_tls, temporal_api_key: a cluster over TLS or Temporal Cloud
+  /// (TEMPORAL_TLS*, TEMPORAL_API_KEY: temporal/client/environment_options.h).
+  std::optional<temporal::TlsOptions> temporal_tls;
+  std::string temporal_api_key;
   /// task_queue: where ProvisionApplication runs (the provisioning worker's).
   std::string task_queue = "provisio";
   /// database: libpq connection string of the platform database.
@@ -34,6 +39,8 @@ struct ApiConfig {
   std::string codec_key_id = "provisio";
   /// templates_dir: the catalogue.
   std::string templates_dir;
+  /// ui_dir: the built web UI (ui/dist) served at /; empty = no UI.
+  std::string ui_dir;
   /// allowed_origins: the origins state-changing requests may come from; empty
   /// = the origin the request's Host header names.
   std::vector<std::string> allowed_origins;

@@ -14,6 +14,7 @@
 #include "platform/notification_listener.h"
 #include "platform/template_catalogue.h"
 #include "temporal/client/client.h"
+#include "web/static_site.h"
 
 namespace provisio::api {
 
@@ -38,6 +39,9 @@ struct Services {
   auth::LoginRateLimit& login_limit;
   /// routes is the route table (GET /api/openapi.json describes it).
   const std::vector<Route>& routes;
+  /// site is the built web UI, served for paths no route has; null when
+  /// PROVISIO_UI_DIR is not set.
+  const web::StaticSite* site = nullptr;
 };
 
 }  // namespace provisio::api

@@ -177,6 +177,14 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
           (allowed.empty() ? "" : ", ") + std::string(http::to_string(candidate.route->method));
     }
   }
+  if (found == nullptr && allowed.empty() && services_.site != nullptr) {
+    // Not a route: maybe a page or an asset of the web UI, which sets its own
+    // caching and security headers.
+    if (auto page = services_.site->Serve(request)) {
+      handled.response = std::move(*page);
+      co_return handled;
+    }
+  }
   if (!segments) {
     handled.response = answer(Problem::BadRequest("malformed-path", "the path has a bad % escape"));
   } else if (found == nullptr && allowed.empty()) {

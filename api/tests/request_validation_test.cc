@@ -68,6 +68,15 @@ TEST_F(RequestValidationTest, BadJsonAndBadContentTypeAreRefused) {
                 415, "unsupported-media-type", "Content-Type: application/json");
   ExpectProblem(client.SendText(http::verb::get, "/healthz", "{}", {}), 400, "unexpected-body",
                 "this route takes no body");
+  // Bytes that are not UTF-8 (found by scripts/fuzz-api): the problem quoting
+  // them is still valid JSON, never a 500.
+  ExpectProblem(client.SendText(http::verb::post, "/api/session", "\xa5",
+                                {{"Content-Type", "application/json"}}),
+                400, "invalid-json", "the body is not JSON");
+  ExpectProblem(client.SendText(http::verb::post, "/api/session",
+                                "{\"user\": \"\xff\xfe\", \"password\": \"x\"}",
+                                {{"Content-Type", "application/json"}}),
+                400, "invalid-json", "the body is not JSON");
 }
 
 TEST_F(RequestValidationTest, UnknownOrMalformedQueryParametersAre400) {

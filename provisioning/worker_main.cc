@@ -23,6 +23,9 @@
 //   PROVISIO_ACCEPT_DEMO_SIGNAL "1" accepts the reference demo's signal (off by default)
 //   PROVISIO_TEMPLATES_DIR      the catalogue (default: templates/ of the source tree)
 //   PROVISIO_MIGRATIONS_DIR     the migrations (default: db/migrations/ of the source tree)
+//   PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS
+//                               how long a runner activity may go without a heartbeat
+//                               before it is retried (default 60; the crash drills use 5)
 //
 // Prints "provisio worker ready" once polling; SIGINT or SIGTERM stops it.
 //   provisio-worker --replay FILE...   replays exported histories (temporal/worker/replay_cli.h).
@@ -30,6 +33,7 @@
 //                                      PROVISIO_DATABASE): for deploy steps and test setups.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -44,6 +48,7 @@
 #include "temporal/converter/aes_gcm_codec.h"
 #include "temporal/worker/replay_cli.h"
 #include "temporal/worker/worker.h"
+#include "workflows/activity_options.h"
 #include "workflows/provision_application.h"
 
 namespace {
@@ -97,6 +102,16 @@ int main(int argc, char** argv) {
   if (!approval_key) return Fail("PROVISIO_APPROVAL_KEY_HEX: " + approval_key.error().message());
   settings.approval_key.assign(reinterpret_cast<const char*>(approval_key->data()),
                                approval_key->size());
+
+  if (const std::string seconds = Env("PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS");
+      !seconds.empty()) {
+    char* end = nullptr;
+    const long value = std::strtol(seconds.c_str(), &end, 10);
+    if (*end != '\0' || value < 1 || value > 3600)
+      return Fail("PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS: \"" + seconds +
+                  "\" is not a number of seconds from 1 to 3600");
+    workflows::SetRunnerHeartbeatTimeout(std::chrono::seconds(value));
+  }
 
   // The reference demo's signal (docs/provisioning.md): off unless turned on.
   settings.accept_demo_signal = Env("PROVISIO_ACCEPT_DEMO_SIGNAL") == "1";

@@ -76,6 +76,7 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
   config.temporal_tls = temporal_connection->tls;
   config.temporal_api_key = temporal_connection->api_key;
   config.task_queue = get("PROVISIO_TASK_QUEUE").value_or(config.task_queue);
+  config.runner_task_queue = get("PROVISIO_RUNNER_TASK_QUEUE").value_or(config.runner_task_queue);
 
   auto database = get("PROVISIO_DATABASE");
   if (!database)

@@ -30,6 +30,8 @@ struct ApiConfig {
   std::string temporal_api_key;
   /// task_queue: where ProvisionApplication runs (the provisioning worker's).
   std::string task_queue = "provisio";
+  /// runner_task_queue: the OpenTofu runner's (/readyz checks someone polls it).
+  std::string runner_task_queue = "iac-opentofu";
   /// database: libpq connection string of the platform database.
   std::string database;
   /// approval_key: the HMAC key decisions are signed with (raw bytes).

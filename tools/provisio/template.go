@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -28,7 +29,20 @@ type Template struct {
 	Stateful           []string `yaml:"stateful"`
 	DriftCheckInterval string   `yaml:"drift_check_interval"`
 	TTL                string   `yaml:"ttl,omitempty"`
+	// Placement lists the regions and profiles an authorizer may choose;
+	// without it (or without one of its lists) any name is accepted.
+	Placement *Placement `yaml:"placement,omitempty"`
 }
+
+// Placement is where a template's stacks may go: regions, and profiles (named
+// credentials, such as AWS shared-config profiles).
+type Placement struct {
+	Regions  []string `yaml:"regions,omitempty"`
+	Profiles []string `yaml:"profiles,omitempty"`
+}
+
+// placementName is what a region or profile may be called.
+var placementName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // Parameter is the UI hint for one variable of variables.tf.
 type Parameter struct {
@@ -156,6 +170,23 @@ func loadTemplate(dir string) (*Template, []Problem) {
 	if t.TTL != "" {
 		if d, err := time.ParseDuration(t.TTL); err != nil || d <= 0 {
 			bad("ttl must be a positive duration (such as 168h), not %q", t.TTL)
+		}
+	}
+	if t.Placement != nil {
+		for list, names := range map[string][]string{"regions": t.Placement.Regions, "profiles": t.Placement.Profiles} {
+			seen := map[string]bool{}
+			for _, name := range names {
+				if !placementName.MatchString(name) {
+					bad("placement.%s: %q is not a name (lowercase letters, digits and hyphens)", list, name)
+				}
+				if seen[name] {
+					bad("placement.%s names %q twice", list, name)
+				}
+				seen[name] = true
+			}
+		}
+		if len(t.Placement.Regions) == 0 && len(t.Placement.Profiles) == 0 {
+			bad("placement lists neither regions nor profiles: leave it out to allow any")
 		}
 	}
 	for name, p := range t.Parameters {

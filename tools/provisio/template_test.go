@@ -124,3 +124,19 @@ func TestValidate_unknownKeyInTemplateYAMLIsAnError(t *testing.T) {
 	})
 	expectProblem(t, validateTemplate(dir, tofuBinary(t)), "field aproval_typo not found")
 }
+
+func TestValidate_placementNamesAreChecked(t *testing.T) {
+	dir := copyTemplate(t, "static-site", map[string]func(string) string{
+		"template.yaml": func(s string) string {
+			return strings.Replace(s, "  profiles: [emulator]", "  profiles: [emulator, Emulator, emulator]", 1)
+		},
+	})
+	problems := validateTemplate(dir, tofuBinary(t))
+	expectProblem(t, problems, `placement.profiles: "Emulator" is not a name`)
+	expectProblem(t, problems, `placement.profiles names "emulator" twice`)
+
+	empty := copyTemplate(t, "local-site", map[string]func(string) string{
+		"template.yaml": func(s string) string { return s + "placement: {}\n" },
+	})
+	expectProblem(t, validateTemplate(empty, tofuBinary(t)), "placement lists neither regions nor profiles")
+}

@@ -55,6 +55,8 @@ export interface Template extends TemplateSummary {
   stateful: string[];
   driftCheckInterval?: string;
   ttl?: string;
+  /** Where the template's stacks may go; a list left out allows any name. */
+  placement?: { regions?: string[]; profiles?: string[] };
   parameterSchema: JsonSchema;
 }
 

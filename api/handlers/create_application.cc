@@ -9,6 +9,7 @@
 
 #include <random>
 
+#include "handlers/application_reader.h"
 #include "handlers/handlers.h"
 #include "model/provision_request.h"
 #include "platform/blocking.h"
@@ -81,14 +82,6 @@ struct ApplicationCreatedView {
   }
 };
 BOOST_DESCRIBE_STRUCT(ApplicationCreatedView, (), (id, run_id, location))
-
-std::string NewApplicationId(const std::string& application) {
-  static std::mt19937_64 random{std::random_device{}()};
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
-  std::string suffix;
-  for (int i = 0; i < 10; ++i) suffix += kDigits[random() % 32];
-  return application + "-" + suffix;
-}
 
 boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
     RequestContext& context, CreateApplicationInput input) {

@@ -24,9 +24,19 @@ Endpoint ListTemplatesEndpoint();
 Endpoint GetTemplateEndpoint();
 /// POST /api/applications: request resources (starts ProvisionApplication).
 Endpoint CreateApplicationEndpoint();
+/// GET /api/applications: requests, by search attributes, scoped and paged.
+Endpoint ListApplicationsEndpoint();
 /// GET /api/applications/{id}: a request's state and progress; long-polls.
 Endpoint GetApplicationEndpoint();
 /// POST /api/applications/{id}/authorize: approve or reject (signed decision).
 Endpoint AuthorizeApplicationEndpoint();
+/// POST /api/applications/{id}/preview: plan for another region or profile.
+Endpoint PreviewApplicationEndpoint();
+/// POST /api/applications/{id}/cancel: cancel a request (it destroys what it applied).
+Endpoint CancelApplicationEndpoint();
+/// POST /api/applications/{id}/destroy: a new request destroying the stack.
+Endpoint DestroyApplicationEndpoint();
+/// POST /api/applications/{id}/outputs/{name}/reveal: a sensitive output, audited.
+Endpoint RevealOutputEndpoint();
 
 }  // namespace provisio::api::handlers

@@ -20,9 +20,15 @@ const std::vector<Route>& RouteTable() {
       {verb::get, "/api/templates", handlers::ListTemplatesEndpoint()},
       {verb::get, "/api/templates/{name}", handlers::GetTemplateEndpoint()},
       // Requests for resources (ProvisionApplication runs).
+      {verb::get, "/api/applications", handlers::ListApplicationsEndpoint()},
       {verb::post, "/api/applications", handlers::CreateApplicationEndpoint()},
       {verb::get, "/api/applications/{id}", handlers::GetApplicationEndpoint()},
       {verb::post, "/api/applications/{id}/authorize", handlers::AuthorizeApplicationEndpoint()},
+      {verb::post, "/api/applications/{id}/preview", handlers::PreviewApplicationEndpoint()},
+      {verb::post, "/api/applications/{id}/cancel", handlers::CancelApplicationEndpoint()},
+      {verb::post, "/api/applications/{id}/destroy", handlers::DestroyApplicationEndpoint()},
+      {verb::post, "/api/applications/{id}/outputs/{name}/reveal",
+       handlers::RevealOutputEndpoint()},
   };
   return routes;
 }

@@ -38,5 +38,11 @@ Endpoint CancelApplicationEndpoint();
 Endpoint DestroyApplicationEndpoint();
 /// POST /api/applications/{id}/outputs/{name}/reveal: a sensitive output, audited.
 Endpoint RevealOutputEndpoint();
+/// GET /api/notifications: the signed-in user's inbox.
+Endpoint ListNotificationsEndpoint();
+/// POST /api/notifications/{id}/read: mark one read.
+Endpoint ReadNotificationEndpoint();
+/// GET /api/audit: the audit trail, filtered and paged.
+Endpoint ListAuditEndpoint();
 
 }  // namespace provisio::api::handlers

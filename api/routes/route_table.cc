@@ -29,6 +29,11 @@ const std::vector<Route>& RouteTable() {
       {verb::post, "/api/applications/{id}/destroy", handlers::DestroyApplicationEndpoint()},
       {verb::post, "/api/applications/{id}/outputs/{name}/reveal",
        handlers::RevealOutputEndpoint()},
+      // The signed-in user's inbox.
+      {verb::get, "/api/notifications", handlers::ListNotificationsEndpoint()},
+      {verb::post, "/api/notifications/{id}/read", handlers::ReadNotificationEndpoint()},
+      // The audit trail.
+      {verb::get, "/api/audit", handlers::ListAuditEndpoint()},
   };
   return routes;
 }

@@ -1,5 +1,7 @@
 #include "handlers/application_reader.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <random>
 #include <regex>
@@ -163,6 +165,30 @@ temporal::Status AuditFromApi(Services& services, const std::string& actor,
   });
   if (!written) return written.error();
   return temporal::OkStatus();
+}
+
+temporal::Result<std::map<std::string, model::RequestState>> RecordedStates(
+    Services& services, const std::vector<std::string>& ids) {
+  std::map<std::string, model::RequestState> states;
+  if (ids.empty()) return states;
+  std::string array = "{";
+  for (const std::string& id : ids) array += (array.size() > 1 ? ",\"" : "\"") + id + "\"";
+  array += "}";
+  auto rows = services.database.With([&](database::Connection& db) {
+    return db.Query(
+        "SELECT DISTINCT ON (workflow_id) workflow_id, state::text FROM request_states"
+        " WHERE workflow_id = ANY($1::text[]) ORDER BY workflow_id, version DESC",
+        {array});
+  });
+  if (!rows) return rows.error();
+  for (const database::Row& row : *rows) {
+    try {
+      states[*row[0]] = nlohmann::json::parse(*row[1]).get<model::RequestState>();
+    } catch (const std::exception& error) {
+      spdlog::warn("request_states of {} does not decode: {}", *row[0], error.what());
+    }
+  }
+  return states;
 }
 
 Problem NotVisible(const std::string& id) {

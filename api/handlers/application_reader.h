@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,11 @@ temporal::Status AuditFromApi(Services& services, const std::string& actor,
                               const std::optional<std::string>& stack,
                               const std::optional<std::string>& reason,
                               const nlohmann::json& details);
+
+/// RecordedStates reads the last recorded state of each of `ids` (those
+/// with none are absent).
+temporal::Result<std::map<std::string, model::RequestState>> RecordedStates(
+    Services& services, const std::vector<std::string>& ids);
 
 /// NotVisible is the answer for a request the user may not read: the same as
 /// for one that does not exist, so that ids cannot be probed.

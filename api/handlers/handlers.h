@@ -38,6 +38,14 @@ Endpoint CancelApplicationEndpoint();
 Endpoint DestroyApplicationEndpoint();
 /// POST /api/applications/{id}/outputs/{name}/reveal: a sensitive output, audited.
 Endpoint RevealOutputEndpoint();
+/// POST /api/applications/{id}/intervene: an operator's retry/exclude/rollback/abort.
+Endpoint InterveneApplicationEndpoint();
+/// GET /api/stacks: the stacks of the requests one may read.
+Endpoint ListStacksEndpoint();
+/// GET /api/stacks/{name}: a stack's entity state.
+Endpoint GetStackEndpoint();
+/// POST /api/stacks/{name}/break-lock: an admin releases the lock.
+Endpoint BreakStackLockEndpoint();
 /// GET /api/notifications: the signed-in user's inbox.
 Endpoint ListNotificationsEndpoint();
 /// POST /api/notifications/{id}/read: mark one read.

@@ -67,31 +67,6 @@ const std::vector<std::string> kStatuses = {"VALIDATING",
                                             "CANCELLED",
                                             "DESTROYED"};
 
-// RecordedStates reads the last recorded state of each of `ids`.
-temporal::Result<std::map<std::string, model::RequestState>> RecordedStates(
-    Services& services, const std::vector<std::string>& ids) {
-  std::map<std::string, model::RequestState> states;
-  if (ids.empty()) return states;
-  std::string array = "{";
-  for (const std::string& id : ids) array += (array.size() > 1 ? ",\"" : "\"") + id + "\"";
-  array += "}";
-  auto rows = services.database.With([&](database::Connection& db) {
-    return db.Query(
-        "SELECT DISTINCT ON (workflow_id) workflow_id, state::text FROM request_states"
-        " WHERE workflow_id = ANY($1::text[]) ORDER BY workflow_id, version DESC",
-        {array});
-  });
-  if (!rows) return rows.error();
-  for (const database::Row& row : *rows) {
-    try {
-      states[*row[0]] = nlohmann::json::parse(*row[1]).get<model::RequestState>();
-    } catch (const std::exception& error) {
-      spdlog::warn("request_states of {} does not decode: {}", *row[0], error.what());
-    }
-  }
-  return states;
-}
-
 bool MayDecideNow(const SignedInUser& user, const model::RequestState& state) {
   if (DeciderProblem(user, state)) return false;
   return std::none_of(state.approvals.begin(), state.approvals.end(), [&](const auto& approval) {

@@ -29,6 +29,11 @@ const std::vector<Route>& RouteTable() {
       {verb::post, "/api/applications/{id}/destroy", handlers::DestroyApplicationEndpoint()},
       {verb::post, "/api/applications/{id}/outputs/{name}/reveal",
        handlers::RevealOutputEndpoint()},
+      {verb::post, "/api/applications/{id}/intervene", handlers::InterveneApplicationEndpoint()},
+      // Stacks (Stack entity workflows).
+      {verb::get, "/api/stacks", handlers::ListStacksEndpoint()},
+      {verb::get, "/api/stacks/{name}", handlers::GetStackEndpoint()},
+      {verb::post, "/api/stacks/{name}/break-lock", handlers::BreakStackLockEndpoint()},
       // The signed-in user's inbox.
       {verb::get, "/api/notifications", handlers::ListNotificationsEndpoint()},
       {verb::post, "/api/notifications/{id}/read", handlers::ReadNotificationEndpoint()},

@@ -52,5 +52,8 @@ Endpoint ListNotificationsEndpoint();
 Endpoint ReadNotificationEndpoint();
 /// GET /api/audit: the audit trail, filtered and paged.
 Endpoint ListAuditEndpoint();
+/// POST /api/codec/encode, /api/codec/decode: the Temporal codec server.
+Endpoint CodecEncodeEndpoint();
+Endpoint CodecDecodeEndpoint();
 
 }  // namespace provisio::api::handlers

@@ -91,7 +91,7 @@ nlohmann::json Operation(const Route& route) {
 
   if (info.access == Access::kPublic) {
     operation["security"] = nlohmann::json::array();
-  } else if (state_changing) {
+  } else if (state_changing && !info.temporal_ui_cors) {
     operation["security"] = {
         {{"session", nlohmann::json::array()}, {"csrf", nlohmann::json::array()}}};
   } else {

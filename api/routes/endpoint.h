@@ -132,6 +132,12 @@ struct EndpointInfo {
   /// problem (the router's and transport's are added by the OpenAPI writer).
   std::vector<int> problems;
   std::vector<ExtraResponse> extra_responses;
+  /// temporal_ui_cors: the Temporal Web UI calls this endpoint from its own
+  /// origin (PROVISIO_TEMPORAL_UI_ORIGIN) with the session cookie: the router
+  /// answers that origin's CORS preflight and adds the CORS headers, accepts
+  /// it as a request's Origin, and asks for no CSRF token (the Web UI cannot
+  /// know it). Only for endpoints that change nothing.
+  bool temporal_ui_cors = false;
 };
 
 /// RawOutcome is an endpoint's answer before rendering: a JSON body (none

@@ -39,6 +39,9 @@ const std::vector<Route>& RouteTable() {
       {verb::post, "/api/notifications/{id}/read", handlers::ReadNotificationEndpoint()},
       // The audit trail.
       {verb::get, "/api/audit", handlers::ListAuditEndpoint()},
+      // The Temporal codec server, for the Temporal Web UI.
+      {verb::post, "/api/codec/encode", handlers::CodecEncodeEndpoint()},
+      {verb::post, "/api/codec/decode", handlers::CodecDecodeEndpoint()},
   };
   return routes;
 }

@@ -67,10 +67,19 @@ temporal::Result<std::unique_ptr<ApiProcess>> ApiProcess::Create(const ApiConfig
   if (!client) return client.error();
   auto probe = ConnectTemporal(config, true);
   if (!probe) return probe.error();
-  return std::unique_ptr<ApiProcess>(new ApiProcess(config, std::move(*client), std::move(*probe)));
+  std::optional<web::StaticSite> site;
+  if (!config.ui_dir.empty()) {
+    auto loaded = web::StaticSite::Load(config.ui_dir);
+    if (!loaded) return loaded.error();
+    spdlog::info("serving the web UI from {} ({} files)", config.ui_dir, loaded->file_count());
+    site = std::move(*loaded);
+  }
+  return std::unique_ptr<ApiProcess>(
+      new ApiProcess(config, std::move(*client), std::move(*probe), std::move(site)));
 }
 
-ApiProcess::ApiProcess(const ApiConfig& config, temporal::Client client, temporal::Client probe)
+ApiProcess::ApiProcess(const ApiConfig& config, temporal::Client client, temporal::Client probe,
+                       std::optional<web::StaticSite> site)
     : config_(config),
       keep_running_(io_.get_executor()),
       blocking_(config_.blocking_threads),
@@ -86,8 +95,12 @@ ApiProcess::ApiProcess(const ApiConfig& config, temporal::Client client, tempora
           [this] { boost::asio::post(io_, [this] { feed_.NotifyAll(); }); }),
       templates_(config_.templates_dir),
       login_limit_(config_.login_max_failures, config_.login_window),
-      services_{config_, blocking_, password_hashing_, database_,    temporal_,   probe_,
-                feed_,   listener_, templates_,        login_limit_, RouteTable()},
+      site_(std::move(site)),
+      services_{config_,      blocking_,    password_hashing_,
+                database_,    temporal_,    probe_,
+                feed_,        listener_,    templates_,
+                login_limit_, RouteTable(), site_ ? &*site_ : nullptr,
+                &metrics_},
       router_(services_),
       server_(io_.get_executor(),
               server::ServerOptions{.header_limit = 16 * 1024,

@@ -32,6 +32,7 @@
 #include "routes/router.h"
 #include "server/http_server.h"
 #include "temporal/client/client.h"
+#include "web/static_site.h"
 
 namespace provisio::api {
 
@@ -59,7 +60,8 @@ class ApiProcess {
   Services& services() { return services_; }
 
  private:
-  ApiProcess(const ApiConfig& config, temporal::Client client, temporal::Client probe);
+  ApiProcess(const ApiConfig& config, temporal::Client client, temporal::Client probe,
+             std::optional<web::StaticSite> site);
 
   ApiConfig config_;
   boost::asio::io_context io_{1};
@@ -73,6 +75,8 @@ class ApiProcess {
   NotificationListener listener_;
   TemplateCatalogue templates_;
   auth::LoginRateLimit login_limit_;
+  std::optional<web::StaticSite> site_;
+  RequestMetrics metrics_;
   Services services_;
   Router router_;
   server::HttpServer server_;

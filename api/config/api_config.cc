@@ -92,6 +92,7 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
     config.codec_key_id = get("PROVISIO_CODEC_KEY_ID").value_or(config.codec_key_id);
   }
   config.templates_dir = get("PROVISIO_TEMPLATES_DIR").value_or(default_templates_dir);
+  config.ui_dir = get("PROVISIO_UI_DIR").value_or("");
 
   if (auto origins = get("PROVISIO_ALLOWED_ORIGINS")) {
     std::size_t start = 0;

@@ -34,6 +34,8 @@ struct ApiConfig {
   std::string codec_key_id = "provisio";
   /// templates_dir: the catalogue.
   std::string templates_dir;
+  /// ui_dir: the built web UI (ui/dist) served at /; empty = no UI.
+  std::string ui_dir;
   /// allowed_origins: the origins state-changing requests may come from; empty
   /// = the origin the request's Host header names.
   std::vector<std::string> allowed_origins;

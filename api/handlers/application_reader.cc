@@ -1,5 +1,6 @@
 #include "handlers/application_reader.h"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -149,6 +150,17 @@ std::string RandomText(std::size_t length) {
 
 std::string NewApplicationId(const std::string& application) {
   return application + "-" + RandomText(10);
+}
+
+std::string IdempotentApplicationId(const std::string& application, const std::string& user,
+                                    const std::string& key) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
+  const std::string text = "provisio-idempotency-v1\n" + user + "\n" + application + "\n" + key;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string suffix;
+  for (int i = 0; i < 10; ++i) suffix += kDigits[digest[i] % 32];
+  return application + "-" + suffix;
 }
 
 temporal::Status AuditFromApi(Services& services, const std::string& actor,

@@ -70,6 +70,13 @@ temporal::Result<model::ProvisionResult> ReadResult(Services& services, const st
 /// "<application>-<10 random characters>".
 std::string NewApplicationId(const std::string& application);
 
+/// IdempotentApplicationId is the application id a POST with an
+/// Idempotency-Key gets: "<application>-" and 10 characters of the SHA-256
+/// of the user, the key and the application, so the same POST names the
+/// same workflow.
+std::string IdempotentApplicationId(const std::string& application, const std::string& user,
+                                    const std::string& key);
+
 /// AuditFromApi appends an audit row for what the API itself did (a reveal,
 /// a cancellation asked for): event id "<workflow id>/api/<random>".
 temporal::Status AuditFromApi(Services& services, const std::string& actor,

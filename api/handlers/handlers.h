@@ -10,6 +10,8 @@ namespace provisio::api::handlers {
 Endpoint HealthEndpoint();
 /// GET /readyz: Temporal, PostgreSQL and the notification listener answer.
 Endpoint ReadinessEndpoint();
+/// GET /metrics: Prometheus metrics.
+Endpoint MetricsEndpoint();
 /// GET /api/openapi.json: the route table as OpenAPI 3.1.
 Endpoint OpenApiEndpoint();
 /// POST /api/session: sign in.

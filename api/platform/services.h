@@ -12,8 +12,10 @@
 #include "platform/change_feed.h"
 #include "platform/database_pool.h"
 #include "platform/notification_listener.h"
+#include "platform/request_metrics.h"
 #include "platform/template_catalogue.h"
 #include "temporal/client/client.h"
+#include "web/static_site.h"
 
 namespace provisio::api {
 
@@ -38,6 +40,11 @@ struct Services {
   auth::LoginRateLimit& login_limit;
   /// routes is the route table (GET /api/openapi.json describes it).
   const std::vector<Route>& routes;
+  /// site is the built web UI, served for paths no route has; null when
+  /// PROVISIO_UI_DIR is not set.
+  const web::StaticSite* site = nullptr;
+  /// metrics counts the answers (I/O thread only; GET /metrics renders them).
+  RequestMetrics* metrics = nullptr;
 };
 
 }  // namespace provisio::api

@@ -10,6 +10,7 @@ const std::vector<Route>& RouteTable() {
       // Health of the process, and of what it depends on.
       {verb::get, "/healthz", handlers::HealthEndpoint()},
       {verb::get, "/readyz", handlers::ReadinessEndpoint()},
+      {verb::get, "/metrics", handlers::MetricsEndpoint()},
       // This table, as OpenAPI 3.1.
       {verb::get, "/api/openapi.json", handlers::OpenApiEndpoint()},
       // Signing in and out.

@@ -73,7 +73,8 @@ bool IsJsonContentType(std::string_view type) {
 }
 
 server::Response Render(const server::Request& request, const RequestContext& context,
-                        RawOutcome outcome, int success_status) {
+                        RawOutcome outcome, int success_status,
+                        const std::string& content_type = "application/json") {
   server::Response response;
   if (auto* problem = std::get_if<Problem>(&outcome)) {
     response = RenderProblem(*problem, request.version(), std::string(request.target()),
@@ -81,7 +82,10 @@ server::Response Render(const server::Request& request, const RequestContext& co
   } else {
     auto& body = std::get<std::optional<nlohmann::json>>(outcome);
     response.result(static_cast<http::status>(context.status.value_or(success_status)));
-    if (body) {
+    if (body && content_type != "application/json" && body->is_string()) {
+      response.set(http::field::content_type, content_type);
+      response.body() = body->get<std::string>();
+    } else if (body) {
       response.set(http::field::content_type, "application/json");
       response.body() = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
@@ -156,6 +160,7 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
                                                        server::RequestInfo info) {
   RequestContext context{request,      info,         services_,    {}, {},
                          std::nullopt, std::nullopt, std::nullopt, {}};
+  const auto started = std::chrono::steady_clock::now();
   server::Handled handled;
   const std::string target(request.target());
   const std::string_view path = std::string_view(target).substr(0, target.find('?'));
@@ -190,6 +195,14 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
       }
       allowed +=
           (allowed.empty() ? "" : ", ") + std::string(http::to_string(candidate.route->method));
+    }
+  }
+  if (found == nullptr && allowed.empty() && services_.site != nullptr) {
+    // Not a route: maybe a page or an asset of the web UI, which sets its own
+    // caching and security headers.
+    if (auto page = services_.site->Serve(request)) {
+      handled.response = std::move(*page);
+      co_return handled;
     }
   }
   const std::string origin(request[http::field::origin]);
@@ -232,6 +245,12 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
   if (found != nullptr && found->route->endpoint.info.temporal_ui_cors && ui_origin)
     AddCorsHeaders(handled.response, origin);
   if (context.user) handled.user = context.user->id();
+  if (services_.metrics != nullptr) {
+    services_.metrics->Record(std::string(request.method_string()),
+                              found != nullptr ? found->route->path : "unmatched",
+                              static_cast<int>(handled.response.result_int()),
+                              std::chrono::steady_clock::now() - started);
+  }
   handled.response.set(http::field::cache_control, "no-store");
   handled.response.set("X-Content-Type-Options", "nosniff");
   co_return handled;
@@ -375,7 +394,8 @@ boost::asio::awaitable<server::Response> Router::Dispatch(RequestContext& contex
 
   // 6. The handler.
   RawOutcome outcome = co_await endpoint.invoke(context, endpoint.request_schema ? &body : nullptr);
-  co_return Render(request, context, std::move(outcome), info.success_status);
+  co_return Render(request, context, std::move(outcome), info.success_status,
+                   info.success_content_type);
 }
 
 }  // namespace provisio::api

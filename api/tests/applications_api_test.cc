@@ -151,3 +151,41 @@ TEST_F(ApplicationRequestTest, WhatTheApiCanTellAtOnceIsRefusedBeforeAnyWorkflow
 
 }  // namespace
 }  // namespace provisio_api_test
+
+namespace provisio_api_test {
+namespace {
+
+TEST_F(ApplicationRequestTest, ARetriedPostWithTheSameIdempotencyKeyGetsTheFirstRequest) {
+  HttpClient requester = SignedIn(User("requester"));
+  const nlohmann::json body = {{"team", Team()},
+                               {"application", "idem-" + RandomHex(6)},
+                               {"template", "local-site"},
+                               {"parameters", {{"site_name", "idem-site"}}}};
+  const auto post = [&](const std::string& key) {
+    return requester.Send(http::verb::post, "/api/applications", body, {{"Idempotency-Key", key}});
+  };
+  const std::string key = "retry-" + RandomHex(8);
+  Reply first = post(key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  Reply again = post(key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Json()["id"], first.Json()["id"]);
+  EXPECT_EQ(again.Json()["runId"], first.Json()["runId"]);
+  Reply other = post("another-" + RandomHex(8));
+  ASSERT_EQ(other.status, 201) << other.body;
+  EXPECT_NE(other.Json()["id"], first.Json()["id"]);
+  EXPECT_EQ(post("has a space").Json()["field"], "Idempotency-Key");
+
+  // Nothing serves this suite's task queue: end the runs it started.
+  temporal::ClientOptions options;
+  options.target_host = Env("TEMPORAL_ADDRESS");
+  auto client = temporal::Client::Connect(options);
+  ASSERT_TRUE(client.ok()) << client.error();
+  for (const Reply* started : {&first, &other}) {
+    const std::string id = started->Json()["id"];
+    EXPECT_TRUE(client->GetHandle(id).Terminate("idempotency test done").ok());
+  }
+}
+
+}  // namespace
+}  // namespace provisio_api_test

@@ -6,11 +6,20 @@
 # start_postgres DIR: initdb in DIR/pg, start it on a free port, and export
 # PROVISIO_TEST_PG_HOST/PORT/USER/PASSWORD (a superuser; password
 # authentication over TCP, so that the tests' role passwords are really checked).
+# A cluster DIR/pg already holds (scripts/run's, from an earlier start) is
+# started again as it is, with its password.
 start_postgres() {
   local dir=$1/pg
   mkdir -p "$dir"
-  PROVISIO_TEST_PG_PASSWORD=$(openssl rand -hex 16)
-  printf '%s\n' "$PROVISIO_TEST_PG_PASSWORD" >"$1/pg-password"
+  local reuse=0
+  if [[ -f "$dir/data/PG_VERSION" && -s "$1/pg-password" ]]; then
+    reuse=1
+    PROVISIO_TEST_PG_PASSWORD=$(<"$1/pg-password")
+  else
+    rm -rf "$dir/data"
+    PROVISIO_TEST_PG_PASSWORD=$(openssl rand -hex 16)
+    printf '%s\n' "$PROVISIO_TEST_PG_PASSWORD" >"$1/pg-password"
+  fi
   # initdb and postgres refuse to run as root: as root, the cluster belongs to
   # the postgres system user (Debian's package creates it).
   local as=()
@@ -19,9 +28,11 @@ start_postgres() {
     chmod 755 "$1"
     as=(runuser -u postgres --)
   fi
-  "${as[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-    --pwfile="$1/pg-password" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-    { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  if ((!reuse)); then
+    "${as[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --pwfile="$1/pg-password" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  fi
   PROVISIO_TEST_PG_PORT=$(free_port)
   "${as[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$PROVISIO_TEST_PG_PORT -c unix_socket_directories=$dir -c max_connections=200 -c fsync=off" \
@@ -44,7 +55,7 @@ start_moto() {
   "$MOTO_SERVER" -H 127.0.0.1 -p "$port" >"$1/moto.log" 2>&1 &
   MOTO_PID=$!
   local deadline=$((SECONDS + 60))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/"; do
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/moto-api/"; do
     kill -0 "$MOTO_PID" 2>/dev/null || { cat "$1/moto.log" >&2; die "the moto server exited"; }
     ((SECONDS < deadline)) || die "the moto server did not answer within 60 s"
     sleep 0.2

@@ -6,6 +6,9 @@
 //
 //   TEMPORAL_ADDRESS            host:port of the frontend (default 127.0.0.1:7233)
 //   TEMPORAL_NAMESPACE          namespace (default "default")
+//   TEMPORAL_TLS*, TEMPORAL_API_KEY
+//                               TLS, mTLS and Temporal Cloud API keys, as the official
+//                               SDKs read them (temporal/client/environment_options.h)
 //   PROVISIO_DATABASE           libpq connection string of the platform database (required)
 //   PROVISIO_APPROVAL_KEY_HEX   the HMAC key the API signs decisions with (required)
 //   PROVISIO_CODEC_KEY_HEX, PROVISIO_CODEC_KEY_ID
@@ -20,6 +23,9 @@
 //   PROVISIO_ACCEPT_DEMO_SIGNAL "1" accepts the reference demo's signal (off by default)
 //   PROVISIO_TEMPLATES_DIR      the catalogue (default: templates/ of the source tree)
 //   PROVISIO_MIGRATIONS_DIR     the migrations (default: db/migrations/ of the source tree)
+//   PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS
+//                               how long a runner activity may go without a heartbeat
+//                               before it is retried (default 60; the crash drills use 5)
 //
 // Prints "provisio worker ready" once polling; SIGINT or SIGTERM stops it.
 //   provisio-worker --replay FILE...   replays exported histories (temporal/worker/replay_cli.h).
@@ -27,6 +33,7 @@
 //                                      PROVISIO_DATABASE): for deploy steps and test setups.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -37,9 +44,11 @@
 #include "activities/register_activities.h"
 #include "database/migrations.h"
 #include "temporal/client/client.h"
+#include "temporal/client/environment_options.h"
 #include "temporal/converter/aes_gcm_codec.h"
 #include "temporal/worker/replay_cli.h"
 #include "temporal/worker/worker.h"
+#include "workflows/activity_options.h"
 #include "workflows/provision_application.h"
 
 namespace {
@@ -94,6 +103,16 @@ int main(int argc, char** argv) {
   settings.approval_key.assign(reinterpret_cast<const char*>(approval_key->data()),
                                approval_key->size());
 
+  if (const std::string seconds = Env("PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS");
+      !seconds.empty()) {
+    char* end = nullptr;
+    const long value = std::strtol(seconds.c_str(), &end, 10);
+    if (*end != '\0' || value < 1 || value > 3600)
+      return Fail("PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS: \"" + seconds +
+                  "\" is not a number of seconds from 1 to 3600");
+    workflows::SetRunnerHeartbeatTimeout(std::chrono::seconds(value));
+  }
+
   // The reference demo's signal (docs/provisioning.md): off unless turned on.
   settings.accept_demo_signal = Env("PROVISIO_ACCEPT_DEMO_SIGNAL") == "1";
 
@@ -107,9 +126,14 @@ int main(int argc, char** argv) {
   // The schema first: nothing runs against a database it does not know.
   if (int failed = MigrateSchema(environment.conninfo); failed != 0) return failed;
 
-  temporal::ClientOptions options;
-  options.target_host = Env("TEMPORAL_ADDRESS", "127.0.0.1:7233");
-  options.namespace_ = Env("TEMPORAL_NAMESPACE", "default");
+  // Where Temporal is and how to reach it (TLS, API key): the official SDKs' variables.
+  auto connection =
+      temporal::ClientOptionsFromEnvironment([](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
+  if (!connection) return Fail(connection.error().message());
+  temporal::ClientOptions options = std::move(*connection);
   if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
     auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
     if (!key) return Fail("PROVISIO_CODEC_KEY_HEX: " + key.error().message());

@@ -21,6 +21,8 @@ temporal::Result<temporal::Client> ConnectTemporal(const ApiConfig& config, bool
   temporal::ClientOptions options;
   options.target_host = config.temporal_address;
   options.namespace_ = config.temporal_namespace;
+  options.tls = config.temporal_tls;
+  options.api_key = config.temporal_api_key;
   options.identity = "provisio-api";
   if (!config.codec_key.empty()) {
     temporal::Bytes key(config.codec_key.size());

@@ -3,6 +3,7 @@
 //   provisio user add ID --email E [--name N] [--role R]... [--team T]... [--password-stdin]
 //   provisio user passwd ID [--password-stdin]
 //   provisio user roles ID [--set R... | --add R... | --remove R...]
+//   provisio stack recover [--database D] [--address HOST:PORT] [--namespace NS]
 //
 // against the platform database named by PROVISIO_DATABASE (or --database).
 // The template author's `provisio template validate` is the Go tool in
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
+#include "cli/stack_commands.h"
 #include "cli/user_commands.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   provisio::cli::AddUserCommands(app, run);
+  provisio::cli::AddStackCommands(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }

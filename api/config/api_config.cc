@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "temporal/client/environment_options.h"
 #include "temporal/converter/aes_gcm_codec.h"
 
 namespace provisio::api {
@@ -67,9 +68,15 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
       config.listen_host = config.listen_host.substr(1, config.listen_host.size() - 2);
     config.listen_port = static_cast<unsigned short>(*port);
   }
-  config.temporal_address = get("TEMPORAL_ADDRESS").value_or(config.temporal_address);
-  config.temporal_namespace = get("TEMPORAL_NAMESPACE").value_or(config.temporal_namespace);
+  // Where Temporal is and how to reach it: the official SDKs' variables.
+  auto temporal_connection = temporal::ClientOptionsFromEnvironment(lookup);
+  if (!temporal_connection) return temporal_connection.error();
+  config.temporal_address = temporal_connection->target_host;
+  config.temporal_namespace = temporal_connection->namespace_;
+  config.temporal_tls = temporal_connection->tls;
+  config.temporal_api_key = temporal_connection->api_key;
   config.task_queue = get("PROVISIO_TASK_QUEUE").value_or(config.task_queue);
+  config.runner_task_queue = get("PROVISIO_RUNNER_TASK_QUEUE").value_or(config.runner_task_queue);
 
   auto database = get("PROVISIO_DATABASE");
   if (!database)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "temporal/client/client_options.h"
 #include "temporal/error.h"
 
 namespace provisio::api {
@@ -23,8 +24,14 @@ struct ApiConfig {
   /// temporal_address, temporal_namespace: the Temporal frontend.
   std::string temporal_address = "127.0.0.1:7233";
   std::string temporal_namespace = "default";
+  /// temporal_tls, temporal_api_key: a cluster over TLS or Temporal Cloud
+  /// (TEMPORAL_TLS*, TEMPORAL_API_KEY: temporal/client/environment_options.h).
+  std::optional<temporal::TlsOptions> temporal_tls;
+  std::string temporal_api_key;
   /// task_queue: where ProvisionApplication runs (the provisioning worker's).
   std::string task_queue = "provisio";
+  /// runner_task_queue: the OpenTofu runner's (/readyz checks someone polls it).
+  std::string runner_task_queue = "iac-opentofu";
   /// database: libpq connection string of the platform database.
   std::string database;
   /// approval_key: the HMAC key decisions are signed with (raw bytes).

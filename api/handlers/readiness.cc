@@ -1,13 +1,16 @@
 // GET /readyz: whether this API process can serve: Temporal answers,
-// PostgreSQL answers with the schema the API needs, and the LISTEN
-// connection that wakes long-polls is up. 200 when all are, else 503 with
-// the same body saying which is not.
+// PostgreSQL answers with the schema the API needs, the LISTEN connection
+// that wakes long-polls is up, and workers poll the provisioning queue (for
+// workflow tasks) and the OpenTofu runner's (for activity tasks), without
+// which a request would wait forever. 200 when all hold, else 503 with the
+// same body saying which does not.
 #include <algorithm>
 
 #include "handlers/handlers.h"
 #include "platform/blocking.h"
 #include "platform/services.h"
 #include "temporal/client/client.h"
+#include "temporal/client/task_queue_pollers.h"
 
 namespace provisio::api::handlers {
 namespace {
@@ -27,7 +30,8 @@ struct ReadinessView {
   std::vector<CheckView> checks;
   static void Rules(json::FieldRules& rules) {
     rules["status"] = {.one_of = {"ready", "not-ready"}};
-    rules["checks"].description = "temporal, postgres and notifications, each with what it found.";
+    rules["checks"].description =
+        "temporal, postgres, notifications, worker and runner, each with what it found.";
   }
 };
 BOOST_DESCRIBE_STRUCT(ReadinessView, (), (status, checks))
@@ -56,11 +60,29 @@ CheckView CheckPostgres(Services& services) {
   return {"postgres", true, "schema version " + std::to_string(version)};
 }
 
+// CheckPollers: someone polled `queue` for `kind` tasks lately (the server
+// keeps a poller listed for a few minutes after its last poll).
+CheckView CheckPollers(Services& services, const std::string& name, const std::string& queue,
+                       temporal::TaskQueueKind kind, const std::string& who) {
+  auto pollers = temporal::DescribeTaskQueuePollers(services.temporal_probe, queue, kind);
+  if (!pollers) return {name, false, pollers.error().ToString()};
+  if (pollers->empty())
+    return {name, false, "no " + who + " has polled task queue \"" + queue + "\" lately"};
+  return {name, true,
+          std::to_string(pollers->size()) + " poller(s) on \"" + queue + "\", e.g. " +
+              pollers->front().identity};
+}
+
 boost::asio::awaitable<Outcome<ReadinessView>> Readiness(RequestContext& context) {
   Services& services = context.services;
   ReadinessView view;
   view.checks = co_await RunBlocking(services.blocking, [&] {
-    return std::vector<CheckView>{CheckTemporal(services), CheckPostgres(services)};
+    return std::vector<CheckView>{
+        CheckTemporal(services), CheckPostgres(services),
+        CheckPollers(services, "worker", services.config.task_queue,
+                     temporal::TaskQueueKind::kWorkflow, "provisio-worker"),
+        CheckPollers(services, "runner", services.config.runner_task_queue,
+                     temporal::TaskQueueKind::kActivity, "OpenTofu runner")};
   });
   const bool listening = services.listener.listening();
   view.checks.push_back({"notifications", listening,
@@ -80,7 +102,8 @@ Endpoint ReadinessEndpoint() {
       .operation_id = "readiness",
       .summary = "Readiness",
       .description = "Temporal reachable, PostgreSQL reachable and migrated, the notification "
-                     "listener up. 503 with the same body when one is not.",
+                     "listener up, workers polling the provisioning and the OpenTofu runner's "
+                     "task queues. 503 with the same body when one is not.",
       .tag = "health",
       .access = Access::kPublic,
       .success_description = "Ready.",

@@ -56,7 +56,9 @@ server::Response RenderProblem(const Problem& problem, unsigned http_version,
   server::Response response{static_cast<server::http::status>(problem.status), http_version};
   response.set(server::http::field::content_type, "application/problem+json");
   for (const auto& [name, value] : problem.headers) response.set(name, value);
-  response.body() = json::Encode(body).dump();
+  // replace: a detail may quote the client's bytes, which need not be UTF-8.
+  response.body() =
+      json::Encode(body).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
 }
 

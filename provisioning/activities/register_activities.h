@@ -6,6 +6,7 @@
 #include "activities/drift_schedule.h"
 #include "activities/enqueue_apply.h"
 #include "activities/platform_records.h"
+#include "activities/stack_registry.h"
 #include "activities/validate_request.h"
 #include "activities/webhook.h"
 #include "temporal/worker/worker.h"
@@ -43,6 +44,10 @@ inline void RegisterProvisioningActivities(temporal::Worker& worker,
       .RegisterActivity("DeleteDriftSchedule",
                         [&environment](model::DriftScheduleInput input) {
                           DeleteDriftSchedule(environment, input);
+                        })
+      .RegisterActivity("RecordStack",
+                        [&environment](model::StackRegistryEntry entry) {
+                          RecordStack(environment, entry);
                         })
       .RegisterActivity("EnqueueApply", [&environment](model::EnqueueApplyInput input) {
         return EnqueueApply(environment, input);

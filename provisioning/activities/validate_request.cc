@@ -7,6 +7,7 @@
 #include <set>
 
 #include "temporal/failure.h"
+#include "workflows/placement.h"
 
 namespace provisio::activities {
 namespace {
@@ -127,6 +128,27 @@ model::ValidatedRequest ValidateRequest(const ActivityEnvironment& environment,
                 "\" would be longer than 63 characters");
     }
   }
+  // The regions and profiles the template allows (template.yaml
+  // `placement: {regions: [...], profiles: [...]}`); none declared: any.
+  if (const YAML::Node placement = spec["placement"]) {
+    model::Placement allowed;
+    for (const char* list : {"regions", "profiles"}) {
+      if (!placement[list]) continue;
+      if (!placement[list].IsSequence())
+        throw std::runtime_error("template " + request.template_name + ": placement." + list +
+                                 " is not a list");
+      std::vector<std::string> names;
+      for (const auto& name : placement[list]) names.push_back(name.as<std::string>());
+      (std::string(list) == "regions" ? allowed.regions : allowed.profiles) = std::move(names);
+    }
+    validated.placement = std::move(allowed);
+  }
+  if (auto problem = workflows::PlacementProblem(validated.placement, request.region, std::nullopt))
+    Invalid("region: " + *problem);
+  if (request.regions)
+    for (const std::string& region : *request.regions)
+      if (auto problem = workflows::PlacementProblem(validated.placement, region, std::nullopt))
+        Invalid("regions: " + *problem);
   validated.drift_interval_seconds =
       spec["drift_check_interval"]
           ? Seconds(spec["drift_check_interval"].as<std::string>(), "template drift_check_interval")

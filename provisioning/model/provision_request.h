@@ -80,6 +80,16 @@ TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
 
 /// ValidatedRequest is what request validation (a local activity) found:
 /// the policy in force and the template's facts the workflow needs.
+/// Placement is what a template allows an authorizer (or a request) to
+/// choose: template.yaml's `placement: {regions: [...], profiles: [...]}`.
+/// A list that is absent allows any name; a template without `placement`
+/// (local-site) restricts nothing.
+struct Placement {
+  std::optional<std::vector<std::string>> regions;
+  std::optional<std::vector<std::string>> profiles;
+};
+TEMPORAL_JSON_STRUCT(Placement, (regions, "regions"), (profiles, "profiles"))
+
 struct ValidatedRequest {
   ApprovalPolicy policy;
   std::int64_t authorization_timeout_seconds = 120;
@@ -92,11 +102,14 @@ struct ValidatedRequest {
   std::int64_t drift_interval_seconds = 3600;
   /// ttl_seconds: the request's time to live, checked against the template.
   std::optional<std::int64_t> ttl_seconds;
+  /// placement: the regions and profiles the template allows (none: any).
+  std::optional<Placement> placement;
 };
 TEMPORAL_JSON_STRUCT(ValidatedRequest, (policy, "policy"),
                      (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
                      (stateful, "stateful"), (stack, "stack"),
-                     (drift_interval_seconds, "driftIntervalSeconds"), (ttl_seconds, "ttlSeconds"))
+                     (drift_interval_seconds, "driftIntervalSeconds"), (ttl_seconds, "ttlSeconds"),
+                     (placement, "placement"))
 
 /// Team is a team and its members (from the platform database).
 struct Team {

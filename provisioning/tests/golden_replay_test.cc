@@ -31,6 +31,21 @@ std::vector<fs::path> GoldenFiles() {
   return files;
 }
 
+// RecordedWorkflowId: the id a run is replayed under. The file's name,
+// except for a fan-out parent, whose children's ids (<parent id>/<region>)
+// are made from its own: there it is the recorded children's prefix.
+std::string RecordedWorkflowId(const temporal::api::history::v1::History& history,
+                               const fs::path& file) {
+  for (const auto& event : history.events()) {
+    if (!event.has_start_child_workflow_execution_initiated_event_attributes()) continue;
+    const std::string& child =
+        event.start_child_workflow_execution_initiated_event_attributes().workflow_id();
+    const std::size_t slash = child.rfind('/');
+    if (slash != std::string::npos) return child.substr(0, slash);
+  }
+  return file.stem().string();
+}
+
 TEST(GoldenHistories, EveryRecordedRunReplaysAgainstTodaysCode) {
   temporal::DataConverter converter;
   auto key = temporal::AesGcmCodec::KeyFromHex(kGoldenKeyHex);
@@ -51,7 +66,7 @@ TEST(GoldenHistories, EveryRecordedRunReplaysAgainstTodaysCode) {
     ASSERT_TRUE(history.ok()) << history.error();
     types.insert(
         history->events(0).workflow_execution_started_event_attributes().workflow_type().name());
-    auto replayed = replayer.ReplayHistory(*history, file.stem().string());
+    auto replayed = replayer.ReplayHistory(*history, RecordedWorkflowId(*history, file));
     EXPECT_TRUE(replayed.ok()) << replayed.error();
   }
   // The set covers both of the platform's long-lived workflow types.

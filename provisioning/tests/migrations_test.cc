@@ -105,21 +105,21 @@ TEST_F(MigrationsTest, AFreshDatabaseGetsEveryTableAndASecondRunDoesNothing) {
   Connection db = Open();
   auto first = ApplyMigrations(db, Shipped());
   ASSERT_TRUE(first.ok()) << first.error();
-  EXPECT_EQ(first->applied, (std::vector<int>{1, 2}));
-  EXPECT_EQ(first->version, 2);
+  EXPECT_EQ(first->applied, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(first->version, 3);
   EXPECT_EQ(
       Column(db,
              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
              "ORDER BY table_name"),
       (std::vector<std::string>{"apply_progress", "audit_events", "notifications", "request_states",
-                                "schema_migrations", "sessions", "team_members", "teams",
-                                "user_credentials", "user_roles", "users"}));
+                                "schema_migrations", "sessions", "stack_registry", "team_members",
+                                "teams", "user_credentials", "user_roles", "users"}));
   Connection other = Open();
   auto second = ApplyMigrations(other, Shipped());
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_TRUE(second->applied.empty());
-  EXPECT_EQ(second->version, 2);
-  EXPECT_EQ(Column(db, "SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(second->version, 3);
+  EXPECT_EQ(Column(db, "SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"3"}));
 }
 
 TEST_F(MigrationsTest, OwnersStartingTogetherApplyEachMigrationOnce) {

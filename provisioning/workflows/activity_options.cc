@@ -7,6 +7,13 @@ namespace provisio::workflows {
 namespace wf = temporal::workflow;
 using namespace std::chrono_literals;
 
+namespace {
+// Set once by the worker's main before it polls; read by workflow code after.
+std::chrono::seconds runner_heartbeat_timeout = 60s;
+}  // namespace
+
+void SetRunnerHeartbeatTimeout(std::chrono::seconds timeout) { runner_heartbeat_timeout = timeout; }
+
 wf::ActivityOptions PlatformActivity() {
   wf::ActivityOptions options;
   options.start_to_close_timeout = 30s;
@@ -23,7 +30,7 @@ wf::ActivityOptions RunnerActivity(int attempts) {
   options.start_to_close_timeout = 30min;
   // The runner heartbeats at least every few seconds: a dead runner is
   // noticed within this, and the apply retried (it resumes or adopts).
-  options.heartbeat_timeout = 60s;
+  options.heartbeat_timeout = runner_heartbeat_timeout;
   temporal::RetryPolicy retry;
   retry.initial_interval = 2s;
   retry.maximum_attempts = attempts;

@@ -3,6 +3,8 @@
 // runner's, on its task queue.
 #pragma once
 
+#include <chrono>
+
 #include "temporal/workflow/local_activity.h"
 #include "temporal/workflow/workflow.h"
 
@@ -16,8 +18,17 @@ inline constexpr char kRunnerTaskQueue[] = "iac-opentofu";
 temporal::workflow::ActivityOptions PlatformActivity();
 
 /// RunnerActivity: the runner's plan/apply/drift/destroy/outputs, `attempts`
-/// tries; the runner heartbeats, so a dead runner is noticed within a minute.
+/// tries; the runner heartbeats, so a dead runner is noticed within the
+/// heartbeat timeout (a minute unless SetRunnerHeartbeatTimeout changed it).
 temporal::workflow::ActivityOptions RunnerActivity(int attempts = 5);
+
+/// SetRunnerHeartbeatTimeout sets how long a runner activity may go without a
+/// heartbeat before Temporal retries it (default 60 s). provisio-worker sets it
+/// once at start, before polling, from PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS
+/// (the crash drills use 5 s so that a killed runner is noticed quickly).
+/// Replay compares commands by kind and activity type, never by timeout, so a
+/// change does not break running workflows.
+void SetRunnerHeartbeatTimeout(std::chrono::seconds timeout);
 
 /// LookupActivity: the local activities that read the catalogue and teams.
 temporal::workflow::LocalActivityOptions LookupActivity();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "approval/approval_signature.h"
+#include "workflows/placement.h"
 #include "workflows/request_run.h"
 
 namespace provisio::workflows::request {
@@ -75,6 +76,8 @@ void Request::InstallDecisionHandlers() {
           Refuse("the request is " + state_.status + ", not awaiting authorization");
         if (request_.region && choice.region.value_or("") != *request_.region)
           Refuse("the request names region " + *request_.region + "; it cannot be changed");
+        if (auto problem = PlacementProblem(validated_.placement, choice.region, choice.profile))
+          Refuse(*problem);
       });
   wf::SetUpdateHandler(
       "Authorize", [this](model::SignedDecision decision) { return Decide(std::move(decision)); },
@@ -163,6 +166,8 @@ void Request::CheckAuthorize(const model::SignedDecision& decision) const {
   if (!plan_ || decision.plan_hash != plan_->hash)
     Refuse("plan " + decision.plan_hash + " is not the current plan" +
            (plan_ ? " (" + plan_->hash + ")" : std::string()));
+  if (auto problem = PlacementProblem(validated_.placement, decision.region, decision.profile))
+    Refuse(*problem);
   if (decision.region.value_or("") != region_.value_or("") ||
       decision.profile.value_or("") != profile_.value_or(""))
     Refuse("the current plan was made for another region or profile: preview that choice first");

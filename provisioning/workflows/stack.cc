@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "approval/approval_signature.h"
+#include "model/stack_registry.h"
 #include "workflows/activity_options.h"
 #include "workflows/provision_application.h"
 #include "workflows/workflow_time.h"
@@ -79,6 +80,7 @@ class Entity {
   wf::Task<void> RemindOfExpiry();
   wf::Task<void> Expire();
   wf::Task<void> KeepDriftScheduleInStep();
+  wf::Task<void> RecordInRegistry();
   /// The next time something is due (reminder, expiry), if any.
   std::optional<std::int64_t> NextDeadline() const;
 
@@ -86,6 +88,8 @@ class Entity {
   std::shared_ptr<model::StackState> state_;
   bool drift_requested_ = false;
   int audits_ = 0;
+  /// What RecordInRegistry last wrote in this run (empty: nothing yet).
+  std::string recorded_;
 };
 
 wf::Task<void> Entity::Audit(const std::string& actor, const std::string& action,
@@ -189,6 +193,7 @@ void Entity::InstallHandlers() {
         state_->reminded = false;
         co_await Audit(decision.user, "extend-expiry", decision.reason, std::nullopt,
                        nlohmann::json{{"from", before}, {"to", *decision.extend_until_unix}});
+        co_await RecordInRegistry();
         co_return *state_->expires_at_unix;
       },
       [this](const model::SignedDecision& decision) {
@@ -299,6 +304,26 @@ wf::Task<void> Entity::Expire() {
   state_->expires_at_unix.reset();
   co_await KeepDriftScheduleInStep();
   state_->destroyed = true;  // last: a reader that sees it sees the schedule gone too
+  co_await RecordInRegistry();
+}
+
+wf::Task<void> Entity::RecordInRegistry() {
+  // The stack registry (`provisio stack recover` rebuilds entities from it)
+  // gets what a recovery needs: the last good configuration, owner, expiry,
+  // destroyed. Written when that changes, not at every turn or drift check.
+  if (!state_->last_good && !state_->destroyed) co_return;
+  nlohmann::json wanted = *state_;
+  for (const char* passing : {"queue", "holder", "applies", "nextTicket", "drift", "generation",
+                              "lockBreaks", "driftSchedule"})
+    wanted.erase(passing);
+  const std::string text = wanted.dump();
+  if (text == recorded_) co_return;
+  // Runs recorded before the registry existed did not schedule this
+  // activity here: they replay without it.
+  if (!wf::Patched("stack-registry")) co_return;
+  co_await wf::ExecuteActivity<void>("RecordStack", PlatformActivity(),
+                                     model::StackRegistryEntry{wf::Info().task_queue, *state_});
+  recorded_ = text;
 }
 
 wf::Task<void> Entity::Run() {
@@ -341,6 +366,7 @@ wf::Task<void> Entity::Run() {
     if (state_->queue.empty()) continue;
     co_await GiveTurn();
     co_await KeepDriftScheduleInStep();
+    co_await RecordInRegistry();
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include "dev_server.h"
 #include "temporal/client/client.h"
+#include "temporal/client/task_queue_pollers.h"
 #include "temporal/worker/metrics.h"
 #include "temporal/worker/worker.h"
 #include "temporal/workflow/workflow.h"
@@ -128,6 +129,47 @@ TEST(WorkerCapacityTest, AnUnknownNamespaceFailsStartNamingIt) {
   EXPECT_EQ(started.error().code(), ErrorCode::kNotFound) << started.error();
   EXPECT_NE(started.error().message().find("no-such-namespace-for-provisio"), std::string::npos)
       << started.error();
+}
+
+// Readiness checks ask whether anyone serves a queue: DescribeTaskQueue lists
+// the worker, with its identity, for workflow and activity tasks separately.
+TEST(WorkerCapacityTest, DescribeTaskQueuePollersListsTheWorkerThatPolls) {
+  REQUIRE_DEV_SERVER();
+  temporal::Client client = Connect();
+  const std::string queue = UniqueId("cpp-pollers");
+  auto before =
+      temporal::DescribeTaskQueuePollers(client, queue, temporal::TaskQueueKind::kWorkflow);
+  ASSERT_TRUE(before.ok()) << before.error();
+  EXPECT_TRUE(before->empty()) << "nobody polled " << queue << " yet";
+
+  temporal::WorkerOptions options;
+  options.task_queue = queue;
+  options.identity = "pollers-test-worker";
+  temporal::Worker worker(client, options);
+  worker.RegisterWorkflow("GreetsAfterASecond", GreetsAfterASecond);
+  worker.RegisterActivity("Stubborn", [] {});
+  ASSERT_TRUE(worker.Start().ok());
+  // The server records a poller when its poll arrives: wait for that.
+  std::vector<temporal::TaskQueuePoller> workflow_pollers, activity_pollers;
+  const auto deadline = provisio::testing::Deadline(30);
+  while (std::chrono::system_clock::now() < deadline &&
+         (workflow_pollers.empty() || activity_pollers.empty())) {
+    auto workflow =
+        temporal::DescribeTaskQueuePollers(client, queue, temporal::TaskQueueKind::kWorkflow);
+    auto activity =
+        temporal::DescribeTaskQueuePollers(client, queue, temporal::TaskQueueKind::kActivity);
+    ASSERT_TRUE(workflow.ok() && activity.ok());
+    workflow_pollers = *workflow;
+    activity_pollers = *activity;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  worker.Shutdown();
+  ASSERT_EQ(workflow_pollers.size(), 1u);
+  EXPECT_EQ(workflow_pollers[0].identity, "pollers-test-worker");
+  EXPECT_GT(workflow_pollers[0].last_access,
+            std::chrono::system_clock::now() - std::chrono::minutes(5));
+  ASSERT_EQ(activity_pollers.size(), 1u);
+  EXPECT_EQ(activity_pollers[0].identity, "pollers-test-worker");
 }
 
 TEST(WorkerCapacityTest, ShutdownIsBoundedWhenAnActivityIgnoresItsCancellation) {

@@ -22,15 +22,14 @@ import { Pool } from "pg";
 import { AesGcmCodec, KeyRing } from "@provisio/codec-ts";
 import { createActivities } from "./activities";
 import { configFromEnv } from "./config";
+import { temporalConnectionFromEnv } from "./temporal-connection";
 import { PlanStore } from "./plan-store";
 
 export const TASK_QUEUE = "iac-opentofu";
 const READY_LINE = "opentofu runner ready";
 
 async function main(): Promise<void> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error("TEMPORAL_ADDRESS must be set");
-  const namespace = process.env.TEMPORAL_NAMESPACE || "default";
+  const { namespace, options: connectionOptions } = temporalConnectionFromEnv();
   const taskQueue = process.env.PROVISIO_RUNNER_TASK_QUEUE || TASK_QUEUE;
   const config = configFromEnv(process.env);
   const ring = KeyRing.fromEnv(process.env);
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
     },
     shutdownSignals: ["SIGINT", "SIGTERM"],
   });
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect(connectionOptions);
   try {
     const worker = await Worker.create({
       connection,

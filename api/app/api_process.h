@@ -76,6 +76,7 @@ class ApiProcess {
   TemplateCatalogue templates_;
   auth::LoginRateLimit login_limit_;
   std::optional<web::StaticSite> site_;
+  RequestMetrics metrics_;
   Services services_;
   Router router_;
   server::HttpServer server_;

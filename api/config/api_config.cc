@@ -117,6 +117,14 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
       start = comma + 1;
     }
   }
+  if (auto ui = get("PROVISIO_TEMPORAL_UI_ORIGIN")) {
+    std::string origin = *ui;
+    while (!origin.empty() && origin.back() == '/') origin.pop_back();
+    if (!origin.empty() && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0)
+      return Invalid("PROVISIO_TEMPORAL_UI_ORIGIN",
+                     "\"" + origin + "\" is not an origin like http://127.0.0.1:8233");
+    config.temporal_ui_origin = origin;
+  }
   if (auto secure = get("PROVISIO_COOKIE_SECURE")) {
     if (*secure != "0" && *secure != "1")
       return Invalid("PROVISIO_COOKIE_SECURE", "must be 0 or 1, not \"" + *secure + "\"");

@@ -46,6 +46,9 @@ struct ApiConfig {
   /// allowed_origins: the origins state-changing requests may come from; empty
   /// = the origin the request's Host header names.
   std::vector<std::string> allowed_origins;
+  /// temporal_ui_origin: the Temporal Web UI's origin ("http://127.0.0.1:8233"),
+  /// the only one the codec endpoints answer cross-origin (CORS); empty = none.
+  std::string temporal_ui_origin;
   /// cookie_secure: the API is reached over TLS (directly or behind a proxy):
   /// the cookie is Secure and named __Host-provisio_session.
   bool cookie_secure = false;

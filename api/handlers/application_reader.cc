@@ -1,6 +1,10 @@
 #include "handlers/application_reader.h"
 
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <random>
 #include <regex>
 
 #include "temporal/client/client.h"
@@ -96,6 +100,107 @@ bool MayRead(const SignedInUser& user, const RequestStateView& state) {
   if (!state.policy) return false;
   return std::any_of(state.policy->roles.begin(), state.policy->roles.end(),
                      [&](const std::string& role) { return user.HasRole(role); });
+}
+
+std::optional<Problem> DeciderProblem(const SignedInUser& user, const model::RequestState& state) {
+  if (state.status != "AWAITING_AUTHORIZATION")
+    return Problem::Conflict("the request is " + state.status + ", not awaiting authorization");
+  const model::ApprovalPolicy policy = state.policy.value_or(model::ApprovalPolicy{});
+  if (user.id() == state.requester && !policy.self_approval)
+    return Problem::Forbidden("not-an-authorizer", "you requested this and may not decide on it");
+  const bool in_role = std::any_of(policy.roles.begin(), policy.roles.end(),
+                                   [&](const std::string& role) { return user.HasRole(role); });
+  if (!in_role) {
+    return Problem::Forbidden("not-an-authorizer",
+                              "deciding on this request needs one of the roles " +
+                                  json::detail::ListNames(policy.roles) + "; you hold " +
+                                  json::detail::ListNames(user.record.roles));
+  }
+  return std::nullopt;
+}
+
+Problem StateProblem(const std::string& id, const temporal::Error& error) {
+  if (error.code() == ErrorCode::kNotFound) return NotVisible(id);
+  return Problem::Unavailable("the application's state could not be read (" + error.message() +
+                              "); try again");
+}
+
+bool IsFinished(const std::string& status) {
+  for (const char* finished : {"PROVISIONED", "REJECTED", "AUTHORIZATION_TIMED_OUT", "ROLLED_BACK",
+                               "FAILED", "CANCELLED", "DESTROYED"})
+    if (status == finished) return true;
+  return false;
+}
+
+temporal::Result<model::ProvisionResult> ReadResult(Services& services, const std::string& id) {
+  temporal::GetResultOptions options;
+  options.timeout = std::chrono::seconds(10);
+  return services.temporal.GetHandle(id).GetResult<model::ProvisionResult>(options);
+}
+
+namespace {
+std::string RandomText(std::size_t length) {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
+  std::string text;
+  for (std::size_t i = 0; i < length; ++i) text += kDigits[random() % 32];
+  return text;
+}
+}  // namespace
+
+std::string NewApplicationId(const std::string& application) {
+  return application + "-" + RandomText(10);
+}
+
+std::string IdempotentApplicationId(const std::string& application, const std::string& user,
+                                    const std::string& key) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
+  const std::string text = "provisio-idempotency-v1\n" + user + "\n" + application + "\n" + key;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string suffix;
+  for (int i = 0; i < 10; ++i) suffix += kDigits[digest[i] % 32];
+  return application + "-" + suffix;
+}
+
+temporal::Status AuditFromApi(Services& services, const std::string& actor,
+                              const std::string& action, const std::string& workflow_id,
+                              const std::optional<std::string>& stack,
+                              const std::optional<std::string>& reason,
+                              const nlohmann::json& details) {
+  auto written = services.database.With([&](database::Connection& db) {
+    return db.Query(
+        "INSERT INTO audit_events (event_id, occurred_at, actor, action, workflow_id, stack,"
+        " reason, details) VALUES ($1, now(), $2, $3, $4, $5, $6, $7::jsonb)",
+        {workflow_id + "/api/" + RandomText(16), actor, action, workflow_id, stack, reason,
+         details.dump()});
+  });
+  if (!written) return written.error();
+  return temporal::OkStatus();
+}
+
+temporal::Result<std::map<std::string, model::RequestState>> RecordedStates(
+    Services& services, const std::vector<std::string>& ids) {
+  std::map<std::string, model::RequestState> states;
+  if (ids.empty()) return states;
+  std::string array = "{";
+  for (const std::string& id : ids) array += (array.size() > 1 ? ",\"" : "\"") + id + "\"";
+  array += "}";
+  auto rows = services.database.With([&](database::Connection& db) {
+    return db.Query(
+        "SELECT DISTINCT ON (workflow_id) workflow_id, state::text FROM request_states"
+        " WHERE workflow_id = ANY($1::text[]) ORDER BY workflow_id, version DESC",
+        {array});
+  });
+  if (!rows) return rows.error();
+  for (const database::Row& row : *rows) {
+    try {
+      states[*row[0]] = nlohmann::json::parse(*row[1]).get<model::RequestState>();
+    } catch (const std::exception& error) {
+      spdlog::warn("request_states of {} does not decode: {}", *row[0], error.what());
+    }
+  }
+  return states;
 }
 
 Problem NotVisible(const std::string& id) {

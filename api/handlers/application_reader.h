@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,47 @@ temporal::Result<Progress> ReadProgress(Services& services, const std::string& i
 /// MayRead: operators and admins read every request; others those they made,
 /// those of their teams, and those their roles may decide on.
 bool MayRead(const SignedInUser& user, const RequestStateView& state);
+
+/// DeciderProblem says why `user` may not decide on `state` now (nullopt
+/// when they may): it does not await authorization (409); they requested it
+/// and the policy does not allow self-approval, or they hold none of the
+/// policy's roles (403 not-an-authorizer).
+std::optional<Problem> DeciderProblem(const SignedInUser& user, const model::RequestState& state);
+
+/// StateProblem answers a LoadState that failed: 404 for a request that does
+/// not exist, else 503.
+Problem StateProblem(const std::string& id, const temporal::Error& error);
+
+/// IsFinished: a request in `status` has ended (nothing to cancel).
+bool IsFinished(const std::string& status);
+
+/// ReadResult waits (10 s at most) for a finished request's result: the
+/// stack and its outputs, sensitive ones sealed.
+temporal::Result<model::ProvisionResult> ReadResult(Services& services, const std::string& id);
+
+/// NewApplicationId is a fresh application (workflow) id for `application`:
+/// "<application>-<10 random characters>".
+std::string NewApplicationId(const std::string& application);
+
+/// IdempotentApplicationId is the application id a POST with an
+/// Idempotency-Key gets: "<application>-" and 10 characters of the SHA-256
+/// of the user, the key and the application, so the same POST names the
+/// same workflow.
+std::string IdempotentApplicationId(const std::string& application, const std::string& user,
+                                    const std::string& key);
+
+/// AuditFromApi appends an audit row for what the API itself did (a reveal,
+/// a cancellation asked for): event id "<workflow id>/api/<random>".
+temporal::Status AuditFromApi(Services& services, const std::string& actor,
+                              const std::string& action, const std::string& workflow_id,
+                              const std::optional<std::string>& stack,
+                              const std::optional<std::string>& reason,
+                              const nlohmann::json& details);
+
+/// RecordedStates reads the last recorded state of each of `ids` (those
+/// with none are absent).
+temporal::Result<std::map<std::string, model::RequestState>> RecordedStates(
+    Services& services, const std::vector<std::string>& ids);
 
 /// NotVisible is the answer for a request the user may not read: the same as
 /// for one that does not exist, so that ids cannot be probed.

@@ -12,11 +12,10 @@
 
 #include <algorithm>
 
-#include "approval/approval_signature.h"
 #include "handlers/application_reader.h"
 #include "handlers/handlers.h"
+#include "handlers/signed_update.h"
 #include "platform/blocking.h"
-#include "temporal/failure.h"
 
 namespace provisio::api::handlers {
 namespace {
@@ -59,23 +58,6 @@ struct AuthorizeResultView {
 };
 BOOST_DESCRIBE_STRUCT(AuthorizeResultView, (), (id, decision, plan_hash, result))
 
-// The validator's refusals that are about who decides, not about the
-// request's state (provisioning/workflows/request_authorization.cc).
-bool IsAboutWhoDecides(const std::string& message) {
-  for (const char* phrase : {"may not decide", "holds none of the roles",
-                             "not signed by the platform", "signed for request", "has expired"})
-    if (message.find(phrase) != std::string::npos) return true;
-  return false;
-}
-
-std::string RefusalMessage(const temporal::Error& error) {
-  // The validator's ApplicationFailure message, not the wrapper's.
-  if (const temporal::Failure* failure = error.failure()) {
-    if (!failure->message().empty()) return failure->message();
-  }
-  return error.message();
-}
-
 boost::asio::awaitable<Outcome<AuthorizeResultView>> AuthorizeApplication(RequestContext& context,
                                                                           AuthorizeInput input) {
   Services& services = context.services;
@@ -85,73 +67,27 @@ boost::asio::awaitable<Outcome<AuthorizeResultView>> AuthorizeApplication(Reques
 
   temporal::Result<LoadedState> loaded =
       co_await RunBlocking(services.blocking, [&] { return LoadState(services, id); });
-  if (!loaded) {
-    if (loaded.error().code() == temporal::ErrorCode::kNotFound) co_return NotVisible(id);
-    co_return Problem::Unavailable("the application's state could not be read (" +
-                                   loaded.error().message() + "); try again");
-  }
+  if (!loaded) co_return StateProblem(id, loaded.error());
   const model::RequestState& state = loaded->state;
   if (!MayRead(user, MakeStateView(state))) co_return NotVisible(id);
-  if (state.status != "AWAITING_AUTHORIZATION")
-    co_return Problem::Conflict("the request is " + state.status + ", not awaiting authorization");
-  const model::ApprovalPolicy policy = state.policy.value_or(model::ApprovalPolicy{});
-  if (user.id() == state.requester && !policy.self_approval)
-    co_return Problem::Forbidden("not-an-authorizer",
-                                 "you requested this and may not decide on it");
-  const bool in_role = std::any_of(policy.roles.begin(), policy.roles.end(),
-                                   [&](const std::string& role) { return user.HasRole(role); });
-  if (!in_role) {
-    co_return Problem::Forbidden("not-an-authorizer",
-                                 "deciding on this request needs one of the roles " +
-                                     json::detail::ListNames(policy.roles) + "; you hold " +
-                                     json::detail::ListNames(user.record.roles));
-  }
+  if (std::optional<Problem> refused = DeciderProblem(user, state)) co_return *refused;
   if (state.plan_hash.value_or("") != input.plan_hash)
     co_return Problem::Conflict("plan " + input.plan_hash + " is not the current plan " +
                                 state.plan_hash.value_or("(none)") +
                                 "; read the application again and decide on its plan");
 
-  model::SignedDecision decision;
-  decision.workflow_id = id;
-  decision.user = user.id();
-  decision.roles = user.record.roles;
-  decision.decision = input.decision;
-  decision.plan_hash = input.plan_hash;
+  model::SignedDecision decision = NewDecision(services, user, id, input.decision, input.plan_hash);
   decision.region = input.region;
   decision.profile = input.profile;
   decision.reason = input.reason;
   decision.confirm_stateful_changes = input.confirm_stateful_changes;
-  decision.expires_at_unix =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          (std::chrono::system_clock::now() + services.config.decision_lifetime).time_since_epoch())
-          .count();
-  approval::Sign(decision, services.config.approval_key);
-
-  temporal::UpdateOptions options;
   // The same person's same decision on the same plan is one update: a
   // retried POST gets the first one's outcome.
-  options.update_id = "authorize/" + user.id() + "/" + input.plan_hash + "/" + input.decision;
-  options.wait_for_stage =
-      temporal::api::enums::v1::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
-  temporal::Result<std::string> answer =
-      co_await RunBlocking(services.blocking, [&]() -> temporal::Result<std::string> {
-        auto handle = services.temporal.GetHandle(id).StartUpdate(options, "Authorize", decision);
-        if (!handle) return handle.error();
-        return handle->GetResult<std::string>();
-      });
-  if (!answer) {
-    const temporal::Error& error = answer.error();
-    if (error.code() == temporal::ErrorCode::kUpdateFailed) {
-      const std::string message = RefusalMessage(error);
-      if (IsAboutWhoDecides(message))
-        co_return Problem::Forbidden("decision-refused", "the workflow refused: " + message);
-      co_return Problem::Conflict("the workflow refused: " + message);
-    }
-    if (error.code() == temporal::ErrorCode::kNotFound) co_return NotVisible(id);
-    spdlog::error("request {}: Authorize {}: {}", context.info.request_id, id, error.ToString());
-    co_return Problem::Unavailable("Temporal did not deliver the decision (" + error.message() +
-                                   "); try again");
-  }
+  const std::string update_id =
+      "authorize/" + user.id() + "/" + input.plan_hash + "/" + input.decision;
+  temporal::Result<std::string> answer = co_await RunBlocking(
+      services.blocking, [&] { return SignAndSend(services, decision, "Authorize", update_id); });
+  if (!answer) co_return UpdateProblem(context, answer.error(), "decision-refused", NotVisible(id));
   spdlog::info("{} {}s plan {} of {}", user.id(), input.decision, input.plan_hash, id);
   co_return AuthorizeResultView{id, input.decision, input.plan_hash, *answer};
 }

@@ -7,8 +7,10 @@
 // plans. Answers 201 with the id and Location.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 
+#include "handlers/application_reader.h"
 #include "handlers/handlers.h"
 #include "model/provision_request.h"
 #include "platform/blocking.h"
@@ -82,14 +84,6 @@ struct ApplicationCreatedView {
 };
 BOOST_DESCRIBE_STRUCT(ApplicationCreatedView, (), (id, run_id, location))
 
-std::string NewApplicationId(const std::string& application) {
-  static std::mt19937_64 random{std::random_device{}()};
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
-  std::string suffix;
-  for (int i = 0; i < 10; ++i) suffix += kDigits[random() % 32];
-  return application + "-" + suffix;
-}
-
 boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
     RequestContext& context, CreateApplicationInput input) {
   Services& services = context.services;
@@ -127,14 +121,36 @@ boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
                                                   input.failure_policy->apply_attempts};
   request.ttl_seconds = input.ttl_seconds;
 
+  // With an Idempotency-Key, the id is derived from the user, the key and
+  // the application: a retried POST names the same workflow, which Temporal
+  // refuses to start twice (REJECT_DUPLICATE), and gets the first answer.
+  const std::string idempotency_key(context.request["Idempotency-Key"]);
+  if (idempotency_key.size() > 200 || std::any_of(idempotency_key.begin(), idempotency_key.end(),
+                                                  [](char c) { return c < 0x21 || c > 0x7e; }))
+    co_return Problem::BadRequest(
+        "invalid-field", "Idempotency-Key: 1 to 200 visible ASCII characters", "Idempotency-Key");
   temporal::StartWorkflowOptions options;
-  options.id = NewApplicationId(input.application);
+  options.id = idempotency_key.empty()
+                   ? NewApplicationId(input.application)
+                   : IdempotentApplicationId(input.application, user.id(), idempotency_key);
   options.task_queue = services.config.task_queue;
   // An application id names one request for good.
   options.id_reuse_policy = temporal::api::enums::v1::WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE;
   temporal::Result<temporal::WorkflowHandle> started = co_await RunBlocking(services.blocking, [&] {
     return services.temporal.StartWorkflow("ProvisionApplication", options, request);
   });
+  if (!started && !idempotency_key.empty() &&
+      started.error().code() == temporal::ErrorCode::kAlreadyExists) {
+    // The same key again: the request it started, as the first POST answered.
+    auto first = co_await RunBlocking(
+        services.blocking, [&] { return services.temporal.GetHandle(options.id).Describe(); });
+    if (first && first->search_attributes.GetKeyword("ProvisioRequestedBy").value_or(user.id()) ==
+                     user.id()) {
+      const std::string location = "/api/applications/" + options.id;
+      context.headers.emplace_back("Location", location);
+      co_return ApplicationCreatedView{options.id, first->run_id, location};
+    }
+  }
   if (!started) {
     if (started.error().code() == temporal::ErrorCode::kAlreadyExists)
       co_return Problem::Conflict("application id " + options.id + " is taken; send it again");
@@ -157,7 +173,9 @@ Endpoint CreateApplicationEndpoint() {
       .description =
           "Starts a ProvisionApplication workflow for the signed-in user (the requester) on one "
           "of their teams. It validates, plans and waits for the authorizers; GET the Location "
-          "to follow it.",
+          "to follow it. With an Idempotency-Key header (1 to 200 visible ASCII characters), "
+          "a POST repeated with the same key and application answers with the request the "
+          "first one started instead of starting another.",
       .tag = "applications",
       .success_status = 201,
       .success_description = "Started; Location names the application.",

@@ -71,7 +71,8 @@ nlohmann::json Operation(const Route& route) {
   nlohmann::json responses = nlohmann::json::object();
   nlohmann::json success = {{"description", info.success_description}};
   if (endpoint.response_schema)
-    success["content"] = {{"application/json", {{"schema", endpoint.response_schema()}}}};
+    success["content"] = {{info.success_content_type.substr(0, info.success_content_type.find(';')),
+                           {{"schema", endpoint.response_schema()}}}};
   responses[std::to_string(info.success_status)] = success;
   for (const ExtraResponse& extra : info.extra_responses) {
     nlohmann::json response = {{"description", extra.description}};
@@ -91,7 +92,7 @@ nlohmann::json Operation(const Route& route) {
 
   if (info.access == Access::kPublic) {
     operation["security"] = nlohmann::json::array();
-  } else if (state_changing) {
+  } else if (state_changing && !info.temporal_ui_cors) {
     operation["security"] = {
         {{"session", nlohmann::json::array()}, {"csrf", nlohmann::json::array()}}};
   } else {

@@ -12,6 +12,7 @@
 #include "platform/change_feed.h"
 #include "platform/database_pool.h"
 #include "platform/notification_listener.h"
+#include "platform/request_metrics.h"
 #include "platform/template_catalogue.h"
 #include "temporal/client/client.h"
 #include "web/static_site.h"
@@ -42,6 +43,8 @@ struct Services {
   /// site is the built web UI, served for paths no route has; null when
   /// PROVISIO_UI_DIR is not set.
   const web::StaticSite* site = nullptr;
+  /// metrics counts the answers (I/O thread only; GET /metrics renders them).
+  RequestMetrics* metrics = nullptr;
 };
 
 }  // namespace provisio::api

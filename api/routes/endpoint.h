@@ -90,6 +90,13 @@ class Outcome {
 /// NoContent is the output of a handler that answers 204 with no body.
 struct NoContent {};
 
+/// PlainText is the output of a handler whose answer is text, not JSON
+/// (GET /metrics); its endpoint names the media type in
+/// EndpointInfo::success_content_type.
+struct PlainText {
+  std::string text;
+};
+
 /// Access says who may call an endpoint.
 enum class Access {
   /// kPublic: anyone (sign-in, health, the OpenAPI document).
@@ -132,6 +139,15 @@ struct EndpointInfo {
   /// problem (the router's and transport's are added by the OpenAPI writer).
   std::vector<int> problems;
   std::vector<ExtraResponse> extra_responses;
+  /// temporal_ui_cors: the Temporal Web UI calls this endpoint from its own
+  /// origin (PROVISIO_TEMPORAL_UI_ORIGIN) with the session cookie: the router
+  /// answers that origin's CORS preflight and adds the CORS headers, accepts
+  /// it as a request's Origin, and asks for no CSRF token (the Web UI cannot
+  /// know it). Only for endpoints that change nothing.
+  bool temporal_ui_cors = false;
+  /// success_content_type is the success answer's media type: JSON, unless
+  /// the handler returns PlainText.
+  std::string success_content_type = "application/json";
 };
 
 /// RawOutcome is an endpoint's answer before rendering: a JSON body (none
@@ -169,6 +185,9 @@ RawOutcome ToRaw(Outcome<Output>& outcome) {
   if (!outcome.ok()) return outcome.problem();
   if constexpr (std::is_same_v<Output, NoContent>) {
     return std::optional<nlohmann::json>();
+  } else if constexpr (std::is_same_v<Output, PlainText>) {
+    // Carried as a JSON string; the router writes it as it is.
+    return std::optional<nlohmann::json>(nlohmann::json(std::move(outcome.value().text)));
   } else {
     return std::optional<nlohmann::json>(json::Encode(outcome.value()));
   }
@@ -191,6 +210,8 @@ Endpoint MakeEndpoint(EndpointInfo info) {
     endpoint.response_schema = [] {
       return nlohmann::json{{"type", "object"}, {"additionalProperties", true}};
     };
+  } else if constexpr (std::is_same_v<Output, PlainText>) {
+    endpoint.response_schema = [] { return nlohmann::json{{"type", "string"}}; };
   } else if constexpr (!std::is_same_v<Output, NoContent>) {
     endpoint.response_schema = [] { return json::SchemaOf<Output>(); };
   }

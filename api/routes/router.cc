@@ -73,7 +73,8 @@ bool IsJsonContentType(std::string_view type) {
 }
 
 server::Response Render(const server::Request& request, const RequestContext& context,
-                        RawOutcome outcome, int success_status) {
+                        RawOutcome outcome, int success_status,
+                        const std::string& content_type = "application/json") {
   server::Response response;
   if (auto* problem = std::get_if<Problem>(&outcome)) {
     response = RenderProblem(*problem, request.version(), std::string(request.target()),
@@ -81,7 +82,10 @@ server::Response Render(const server::Request& request, const RequestContext& co
   } else {
     auto& body = std::get<std::optional<nlohmann::json>>(outcome);
     response.result(static_cast<http::status>(context.status.value_or(success_status)));
-    if (body) {
+    if (body && content_type != "application/json" && body->is_string()) {
+      response.set(http::field::content_type, content_type);
+      response.body() = body->get<std::string>();
+    } else if (body) {
       response.set(http::field::content_type, "application/json");
       response.body() = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
@@ -90,7 +94,22 @@ server::Response Render(const server::Request& request, const RequestContext& co
   return response;
 }
 
+// AddCorsHeaders lets the Temporal Web UI's page read the answer, with its
+// session cookie.
+void AddCorsHeaders(server::Response& response, const std::string& origin) {
+  response.set(http::field::access_control_allow_origin, origin);
+  response.set(http::field::access_control_allow_credentials, "true");
+  response.set(http::field::vary, "Origin");
+}
+
 }  // namespace
+
+bool Router::PreflightAllowed(const std::vector<std::string>& segments) const {
+  for (const CompiledRoute& candidate : routes_)
+    if (candidate.route->endpoint.info.temporal_ui_cors && candidate.segments == segments)
+      return true;
+  return false;
+}
 
 std::optional<std::vector<std::string>> SplitPath(std::string_view path) {
   std::vector<std::string> segments;
@@ -141,6 +160,7 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
                                                        server::RequestInfo info) {
   RequestContext context{request,      info,         services_,    {}, {},
                          std::nullopt, std::nullopt, std::nullopt, {}};
+  const auto started = std::chrono::steady_clock::now();
   server::Handled handled;
   const std::string target(request.target());
   const std::string_view path = std::string_view(target).substr(0, target.find('?'));
@@ -185,7 +205,19 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
       co_return handled;
     }
   }
-  if (!segments) {
+  const std::string origin(request[http::field::origin]);
+  const bool ui_origin =
+      !services_.config.temporal_ui_origin.empty() && origin == services_.config.temporal_ui_origin;
+  if (found == nullptr && request.method() == http::verb::options && ui_origin && segments &&
+      PreflightAllowed(*segments)) {
+    // The Temporal Web UI's CORS preflight for a codec endpoint.
+    handled.response.result(http::status::no_content);
+    handled.response.version(request.version());
+    AddCorsHeaders(handled.response, origin);
+    handled.response.set(http::field::access_control_allow_methods, "POST");
+    handled.response.set(http::field::access_control_allow_headers, "Content-Type, X-Namespace");
+    handled.response.set(http::field::access_control_max_age, "600");
+  } else if (!segments) {
     handled.response = answer(Problem::BadRequest("malformed-path", "the path has a bad % escape"));
   } else if (found == nullptr && allowed.empty()) {
     handled.response =
@@ -210,7 +242,15 @@ boost::asio::awaitable<server::Handled> Router::Handle(server::Request request,
           "an unexpected error; the server's log has it under request id " + info.request_id));
     }
   }
+  if (found != nullptr && found->route->endpoint.info.temporal_ui_cors && ui_origin)
+    AddCorsHeaders(handled.response, origin);
   if (context.user) handled.user = context.user->id();
+  if (services_.metrics != nullptr) {
+    services_.metrics->Record(std::string(request.method_string()),
+                              found != nullptr ? found->route->path : "unmatched",
+                              static_cast<int>(handled.response.result_int()),
+                              std::chrono::steady_clock::now() - started);
+  }
   handled.response.set(http::field::cache_control, "no-store");
   handled.response.set("X-Content-Type-Options", "nosniff");
   co_return handled;
@@ -269,7 +309,10 @@ boost::asio::awaitable<server::Response> Router::Dispatch(RequestContext& contex
 
   // 3. The origin of a state-changing request.
   const bool state_changing = auth::IsStateChanging(request.method());
-  if (state_changing) {
+  const bool from_temporal_ui = info.temporal_ui_cors &&
+                                !services_.config.temporal_ui_origin.empty() &&
+                                request[http::field::origin] == services_.config.temporal_ui_origin;
+  if (state_changing && !from_temporal_ui) {
     if (auto refusal = auth::OriginRefusal(request, services_.config))
       co_return answer(Problem::Forbidden("origin-refused", *refusal));
   }
@@ -305,7 +348,7 @@ boost::asio::awaitable<server::Response> Router::Dispatch(RequestContext& contex
     }
     context.user = SignedInUser{std::move(lookup->user), lookup->expires_at};
     context.session_token = *token;
-    if (state_changing) {
+    if (state_changing && !info.temporal_ui_cors) {
       const std::string sent(request["X-CSRF-Token"]);
       if (sent.empty() || !auth::SameSecret(sent, auth::CsrfToken(*token))) {
         co_return answer(Problem::Forbidden(
@@ -351,7 +394,8 @@ boost::asio::awaitable<server::Response> Router::Dispatch(RequestContext& contex
 
   // 6. The handler.
   RawOutcome outcome = co_await endpoint.invoke(context, endpoint.request_schema ? &body : nullptr);
-  co_return Render(request, context, std::move(outcome), info.success_status);
+  co_return Render(request, context, std::move(outcome), info.success_status,
+                   info.success_content_type);
 }
 
 }  // namespace provisio::api

@@ -38,6 +38,8 @@ class Router {
   };
   boost::asio::awaitable<server::Response> Dispatch(RequestContext& context,
                                                     const CompiledRoute& route);
+  /// PreflightAllowed: `segments` is the path of a temporal_ui_cors endpoint.
+  bool PreflightAllowed(const std::vector<std::string>& segments) const;
 
   Services& services_;
   std::vector<CompiledRoute> routes_;

@@ -62,7 +62,8 @@ void ApiTest::SetUpTestSuite() {
       {"authorizer", {AuthorizerRole()}},
       {"authorizer2", {AuthorizerRole()}},
       {"outsider", {}},
-      {"operator", operator_roles}};
+      {"operator", operator_roles},
+      {"admin", shared_database_ ? std::vector<std::string>{} : std::vector<std::string>{"admin"}}};
   for (const auto& [role, roles] : users) {
     provisio::api::auth::UserRecord user;
     user.id = User(role);

@@ -18,6 +18,7 @@
 //   requester   member of team, no roles         mate        member of team, no roles
 //   authorizer  AuthorizerRole()                 authorizer2 AuthorizerRole()
 //   outsider    no team, no roles                operator    operator (own database only)
+//   admin       admin (own database only)
 //
 // Every reply a test's HttpClient gets is checked against the OpenAPI
 // document the API serves.

@@ -3,123 +3,17 @@
 // of the test's own, with the API's approval key), the OpenTofu runner that
 // scripts/test starts plans and applies the local-site template, and the
 // requester follows it with long-polls woken by PostgreSQL NOTIFY.
-#include <filesystem>
-#include <fstream>
-#include <future>
-
-#include "activities/register_activities.h"
-#include "api_fixture.h"
-#include "temporal/converter/aes_gcm_codec.h"
-#include "temporal/worker/worker.h"
-#include "workflows/provision_application.h"
+#include "workflow_fixture.h"
 
 namespace provisio_api_test {
 namespace {
 
-using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-namespace enums = temporal::api::enums::v1;
-
-class ApplicationsTest : public ApiTest {
+class ApplicationsTest : public WorkflowApiTest {
  protected:
   static void SetUpTestSuite() {
     UseSharedDatabase();  // the runner's progress rows
     ApiTest::SetUpTestSuite();
   }
-
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (HasFatalFailure()) return;
-    if (Env("PROVISIO_RUNNER_READY").empty())
-      GTEST_FAIL()
-          << "run with scripts/test: it starts the OpenTofu runner (PROVISIO_RUNNER_READY)";
-    temporal::ClientOptions options;
-    options.target_host = Env("TEMPORAL_ADDRESS");
-    if (!Env("PROVISIO_CODEC_KEY_HEX").empty()) {
-      auto key = temporal::AesGcmCodec::KeyFromHex(Env("PROVISIO_CODEC_KEY_HEX"));
-      ASSERT_TRUE(key.ok()) << key.error();
-      auto codec = temporal::AesGcmCodec::Create(Env("PROVISIO_CODEC_KEY_ID"), *key);
-      ASSERT_TRUE(codec.ok()) << codec.error();
-      options.data_converter.AddCodec(*codec);
-    }
-    auto client = temporal::Client::Connect(options);
-    ASSERT_TRUE(client.ok()) << client.error();
-    client_ = std::make_unique<temporal::Client>(std::move(*client));
-    settings_.approval_key = config_.approval_key;
-    environment_.conninfo = ConnInfo(database_);
-    environment_.templates_dir = templates_dir_;
-    environment_.client = client_.get();
-    temporal::WorkerOptions worker_options;
-    worker_options.task_queue = config_.task_queue;
-    worker_ = std::make_unique<temporal::Worker>(*client_, worker_options);
-    provisio::workflows::RegisterProvisioningWorkflows(*worker_, settings_);
-    provisio::activities::RegisterProvisioningActivities(*worker_, environment_);
-    ASSERT_TRUE(worker_->Start().ok());
-  }
-
-  void TearDown() override {
-    // A stack keeps a drift schedule; the test's must not outlive its worker.
-    for (const std::string& stack : stacks_)
-      if (client_) (void)client_->GetScheduleHandle("drift/" + stack).Delete();
-    if (worker_) worker_->Shutdown();
-    ApiTest::TearDown();
-  }
-
-  // Requests a local site as the requester; returns the application id.
-  std::string Request(HttpClient& requester, const std::string& application) {
-    stacks_.push_back(application);
-    Reply created =
-        requester.Post("/api/applications",
-                       {{"team", Team()},
-                        {"application", application},
-                        {"template", "local-site"},
-                        {"parameters", {{"site_name", application}, {"greeting", "Hello, API"}}}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    const std::string id = created.Json().value("id", "");
-    EXPECT_EQ(created.Header("location"), "/api/applications/" + id);
-    EXPECT_EQ(id.rfind(application + "-", 0), 0u) << id;
-    return id;
-  }
-
-  // Follows the request with long-polls until it reaches `status`.
-  nlohmann::json WaitForStatus(HttpClient& client, const std::string& id, const std::string& status,
-                               std::chrono::seconds limit = 180s) {
-    std::int64_t version = 0;
-    nlohmann::json view;
-    const auto deadline = Clock::now() + limit;
-    while (Clock::now() < deadline) {
-      Reply reply =
-          client.Get("/api/applications/" + id + "?waitAfterVersion=" + std::to_string(version));
-      EXPECT_EQ(reply.status, 200) << reply.body;
-      if (reply.status != 200) break;
-      view = reply.Json();
-      if (view["state"]["status"] == status) return view;
-      version = view["version"];
-    }
-    ADD_FAILURE() << id << " never reached " << status << "; last: " << view.dump();
-    return view;
-  }
-
-  int UpdatesAccepted(const std::string& id) {
-    auto history = client_->GetHandle(id).FetchHistory();
-    EXPECT_TRUE(history.ok()) << history.error();
-    int accepted = 0;
-    if (history.ok())
-      for (const auto& event : history->events())
-        if (event.event_type() == enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) ++accepted;
-    return accepted;
-  }
-
-  nlohmann::json Decision(const std::string& decision, const std::string& plan_hash,
-                          const std::string& reason = "looks right") {
-    return {{"decision", decision}, {"planHash", plan_hash}, {"reason", reason}};
-  }
-
-  provisio::workflows::ProvisionSettings settings_;
-  provisio::activities::ActivityEnvironment environment_;
-  std::unique_ptr<temporal::Client> client_;
-  std::unique_ptr<temporal::Worker> worker_;
-  std::vector<std::string> stacks_;
 };
 
 TEST_F(ApplicationsTest, TheAuthorizerApprovesOverHttpAndLongPollsFollowItToProvisioned) {
@@ -253,6 +147,44 @@ TEST_F(ApplicationRequestTest, WhatTheApiCanTellAtOnceIsRefusedBeforeAnyWorkflow
             std::string::npos);
   Reply typed = request(Team(), "local-site", {{"site_name", 12}});
   EXPECT_NE(typed.Json()["detail"].get<std::string>().find("must be a string"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace provisio_api_test
+
+namespace provisio_api_test {
+namespace {
+
+TEST_F(ApplicationRequestTest, ARetriedPostWithTheSameIdempotencyKeyGetsTheFirstRequest) {
+  HttpClient requester = SignedIn(User("requester"));
+  const nlohmann::json body = {{"team", Team()},
+                               {"application", "idem-" + RandomHex(6)},
+                               {"template", "local-site"},
+                               {"parameters", {{"site_name", "idem-site"}}}};
+  const auto post = [&](const std::string& key) {
+    return requester.Send(http::verb::post, "/api/applications", body, {{"Idempotency-Key", key}});
+  };
+  const std::string key = "retry-" + RandomHex(8);
+  Reply first = post(key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  Reply again = post(key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Json()["id"], first.Json()["id"]);
+  EXPECT_EQ(again.Json()["runId"], first.Json()["runId"]);
+  Reply other = post("another-" + RandomHex(8));
+  ASSERT_EQ(other.status, 201) << other.body;
+  EXPECT_NE(other.Json()["id"], first.Json()["id"]);
+  EXPECT_EQ(post("has a space").Json()["field"], "Idempotency-Key");
+
+  // Nothing serves this suite's task queue: end the runs it started.
+  temporal::ClientOptions options;
+  options.target_host = Env("TEMPORAL_ADDRESS");
+  auto client = temporal::Client::Connect(options);
+  ASSERT_TRUE(client.ok()) << client.error();
+  for (const Reply* started : {&first, &other}) {
+    const std::string id = started->Json()["id"];
+    EXPECT_TRUE(client->GetHandle(id).Terminate("idempotency test done").ok());
+  }
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+// POST /api/codec/encode: the Temporal codec server's encode, for the Temporal
+// Web UI (and `temporal --codec-endpoint`), with the payload codec the
+// workers use (AES-256-GCM, docs/payload-encryption.md).
+//
+// Operators and admins only, signed in with the session cookie; the Web UI
+// calls it from its own origin (PROVISIO_TEMPORAL_UI_ORIGIN), so the router
+// answers that origin's CORS preflight and asks for no CSRF token: the
+// endpoint changes nothing, and no other origin may read its answer.
+#include "handlers/codec_payloads.h"
+#include "handlers/handlers.h"
+#include "platform/blocking.h"
+#include "platform/services.h"
+
+namespace provisio::api::handlers {
+namespace {
+
+boost::asio::awaitable<Outcome<PayloadsJson>> CodecEncode(RequestContext& context,
+                                                          PayloadsJson input) {
+  auto codec = CodecFor(context);
+  if (auto* problem = std::get_if<Problem>(&codec)) co_return *problem;
+  auto payloads = FromJson(input);
+  if (auto* problem = std::get_if<Problem>(&payloads)) co_return *problem;
+  temporal::Result<std::vector<temporal::Payload>> done = co_await RunBlocking(
+      context.services.blocking,
+      [&] { return std::get<0>(codec)->Encode(std::move(std::get<0>(payloads))); });
+  if (!done)
+    co_return Problem::BadRequest("invalid-field", "payloads: " + done.error().message(),
+                                  "payloads");
+  co_return ToJson(*done);
+}
+
+}  // namespace
+
+Endpoint CodecEncodeEndpoint() {
+  return MakeEndpoint<&CodecEncode>({
+      .operation_id = "codecEncode",
+      .summary = "Codec server: encode payloads",
+      .description =
+          "The Temporal codec-server protocol for the Temporal Web UI: operators and admins only "
+          "(403), X-Namespace must be this API's namespace when given (400). CORS for "
+          "PROVISIO_TEMPORAL_UI_ORIGIN only; no CSRF token is asked for.",
+      .tag = "codec",
+      .problems = {403, 503},
+      .temporal_ui_cors = true,
+  });
+}
+
+}  // namespace provisio::api::handlers

@@ -1,0 +1,93 @@
+#include "handlers/codec_payloads.h"
+
+#include <sodium.h>
+
+#include <cstring>
+
+#include "platform/services.h"
+#include "temporal/converter/aes_gcm_codec.h"
+
+namespace provisio::api::handlers {
+namespace {
+
+std::optional<std::string> FromBase64(const std::string& text) {
+  std::string bytes(text.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                        text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  bytes.resize(length);
+  return bytes;
+}
+
+std::string ToBase64(const std::string& bytes) {
+  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  text.resize(std::strlen(text.c_str()));
+  return text;
+}
+
+}  // namespace
+
+std::variant<std::shared_ptr<temporal::PayloadCodec>, Problem> CodecFor(
+    const RequestContext& context) {
+  const SignedInUser& user = *context.user;
+  if (!user.SeesEverything())
+    return Problem::Forbidden("not-an-operator",
+                              "the codec endpoints are for operators and admins; you hold " +
+                                  json::detail::ListNames(user.record.roles));
+  const ApiConfig& config = context.services.config;
+  const std::string name(context.request["X-Namespace"]);
+  if (!name.empty() && name != config.temporal_namespace)
+    return Problem::BadRequest("invalid-field",
+                               "X-Namespace: this API decodes namespace " +
+                                   config.temporal_namespace + " only, not " + name,
+                               "X-Namespace");
+  if (config.codec_key.empty())
+    return Problem::Unavailable(
+        "this API has no codec key (PROVISIO_CODEC_KEY_HEX): payloads are not encrypted");
+  temporal::Bytes key(config.codec_key.size());
+  std::memcpy(key.data(), config.codec_key.data(), key.size());
+  auto codec = temporal::AesGcmCodec::Create(config.codec_key_id, std::move(key));
+  if (!codec) return Problem::Internal(codec.error().message());
+  return std::shared_ptr<temporal::PayloadCodec>(*codec);
+}
+
+std::variant<std::vector<temporal::Payload>, Problem> FromJson(const PayloadsJson& body) {
+  std::vector<temporal::Payload> payloads;
+  for (std::size_t i = 0; i < body.payloads.size(); ++i) {
+    const PayloadJson& json = body.payloads[i];
+    const std::string at = "payloads[" + std::to_string(i) + "]";
+    temporal::Payload payload;
+    for (const auto& [name, value] : json.metadata) {
+      auto bytes = FromBase64(value);
+      if (!bytes)
+        return Problem::BadRequest("invalid-field", at + ".metadata." + name + ": is not base64",
+                                   at + ".metadata." + name);
+      (*payload.mutable_metadata())[name] = *bytes;
+    }
+    if (json.data) {
+      auto bytes = FromBase64(*json.data);
+      if (!bytes)
+        return Problem::BadRequest("invalid-field", at + ".data: is not base64", at + ".data");
+      payload.set_data(*bytes);
+    }
+    payloads.push_back(std::move(payload));
+  }
+  return payloads;
+}
+
+PayloadsJson ToJson(const std::vector<temporal::Payload>& payloads) {
+  PayloadsJson body;
+  for (const temporal::Payload& payload : payloads) {
+    PayloadJson json;
+    for (const auto& [name, value] : payload.metadata()) json.metadata[name] = ToBase64(value);
+    json.data = ToBase64(payload.data());
+    body.payloads.push_back(std::move(json));
+  }
+  return body;
+}
+
+}  // namespace provisio::api::handlers

@@ -20,6 +20,13 @@ constexpr char kCursorSql[] =
     " + coalesce((SELECT sum(v) FROM (SELECT max(version) AS v FROM apply_progress"
     "             WHERE workflow_id = $1 GROUP BY plan_hash) per_plan), 0)";
 
+}  // namespace
+
+bool IsApplicationId(const std::string& id) {
+  static const std::regex kId(R"(^[a-z0-9][a-z0-9._-]{0,199}$)");
+  return std::regex_match(id, kId);
+}
+
 temporal::Result<std::optional<model::RequestState>> LastRecordedState(Services& services,
                                                                        const std::string& id) {
   auto rows = services.database.With([&](database::Connection& db) {
@@ -39,11 +46,12 @@ temporal::Result<std::optional<model::RequestState>> LastRecordedState(Services&
   }
 }
 
-}  // namespace
-
-bool IsApplicationId(const std::string& id) {
-  static const std::regex kId(R"(^[a-z0-9][a-z0-9._-]{0,199}$)");
-  return std::regex_match(id, kId);
+temporal::Result<LoadedState> LoadRecordedState(Services& services, const std::string& id) {
+  auto recorded = LastRecordedState(services, id);
+  if (recorded && *recorded) return LoadedState{std::move(**recorded), "database"};
+  // Nothing recorded yet (a request a moment old), or the table did not
+  // answer: the workflow's own answer.
+  return LoadState(services, id);
 }
 
 temporal::Result<LoadedState> LoadState(Services& services, const std::string& id) {

@@ -32,6 +32,17 @@ bool IsApplicationId(const std::string& id);
 /// knows `id`; kUnavailable when neither answers.
 temporal::Result<LoadedState> LoadState(Services& services, const std::string& id);
 
+/// LastRecordedState is the newest state the workflow recorded in
+/// request_states (nullopt: none yet).
+temporal::Result<std::optional<model::RequestState>> LastRecordedState(Services& services,
+                                                                       const std::string& id);
+
+/// LoadRecordedState is the recorded state first, the workflow's answer when
+/// nothing is recorded yet. For long-polls: the state the cursor counts, read
+/// from PostgreSQL (cheap for a thousand woken waiters), where LoadState asks
+/// the workflow (fresh, for decisions that need the live plan).
+temporal::Result<LoadedState> LoadRecordedState(Services& services, const std::string& id);
+
 /// ReadCursor is the long-poll cursor of `id`: the highest recorded state
 /// version plus, per plan, the highest progress version. It grows with every
 /// row either table gets for the request, and never shrinks.

@@ -103,7 +103,7 @@ boost::asio::awaitable<Outcome<SessionView>> CreateSession(RequestContext& conte
       "Set-Cookie",
       auth::SetSessionCookie(signed_in.token, config.session_lifetime, config.cookie_secure));
   context.user = SignedInUser{signed_in.user, expires_at};
-  co_return MakeSessionView(signed_in.user, expires_at, signed_in.token);
+  co_return MakeSessionView(signed_in.user, expires_at, signed_in.token, config);
 }
 
 }  // namespace

@@ -2,13 +2,14 @@
 // token (401 when no one is).
 #include "handlers/handlers.h"
 #include "handlers/session_view.h"
+#include "platform/services.h"
 
 namespace provisio::api::handlers {
 namespace {
 
 boost::asio::awaitable<Outcome<SessionView>> GetSession(RequestContext& context) {
   co_return MakeSessionView(context.user->record, context.user->session_expires_at,
-                            *context.session_token);
+                            *context.session_token, context.services.config);
 }
 
 }  // namespace

@@ -17,9 +17,12 @@ std::string Rfc3339(std::chrono::system_clock::time_point time) {
 
 SessionView MakeSessionView(const auth::UserRecord& user,
                             std::chrono::system_clock::time_point expires_at,
-                            const std::string& token) {
-  return SessionView{user.id,    user.display_name,      user.email,         user.roles,
-                     user.teams, auth::CsrfToken(token), Rfc3339(expires_at)};
+                            const std::string& token, const ApiConfig& config) {
+  SessionView view{user.id,    user.display_name,      user.email,         user.roles,
+                   user.teams, auth::CsrfToken(token), Rfc3339(expires_at)};
+  if (!config.temporal_ui_origin.empty()) view.temporal_ui_url = config.temporal_ui_origin;
+  view.temporal_namespace = config.temporal_namespace;
+  return view;
 }
 
 }  // namespace provisio::api::handlers

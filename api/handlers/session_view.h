@@ -4,10 +4,12 @@
 
 #include <boost/describe.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/user_directory.h"
+#include "config/api_config.h"
 #include "json/described_json.h"
 
 namespace provisio::api::handlers {
@@ -23,6 +25,10 @@ struct SessionView {
   std::vector<std::string> teams;
   std::string csrf_token;
   std::string expires_at;
+  /// temporal_ui_url, temporal_namespace: where the Temporal Web UI shows a
+  /// workflow (PROVISIO_TEMPORAL_UI_ORIGIN; absent when not configured).
+  std::optional<std::string> temporal_ui_url;
+  std::string temporal_namespace;
   static void Rules(json::FieldRules& rules) {
     rules["roles"].description =
         "Role names: those of templates' approval policies make an authorizer; operator, admin.";
@@ -33,12 +39,13 @@ struct SessionView {
   }
 };
 BOOST_DESCRIBE_STRUCT(SessionView, (),
-                      (user, display_name, email, roles, teams, csrf_token, expires_at))
+                      (user, display_name, email, roles, teams, csrf_token, expires_at,
+                       temporal_ui_url, temporal_namespace))
 
 /// MakeSessionView builds the view of `user`'s session `token`.
 SessionView MakeSessionView(const auth::UserRecord& user,
                             std::chrono::system_clock::time_point expires_at,
-                            const std::string& token);
+                            const std::string& token, const ApiConfig& config);
 
 /// Rfc3339 formats a time in UTC, to the second ("2025-01-02T03:04:05Z").
 std::string Rfc3339(std::chrono::system_clock::time_point time);

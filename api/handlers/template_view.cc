@@ -24,6 +24,8 @@ TemplateView MakeTemplateView(const TemplateSpec& spec) {
   view.stateful = spec.stateful;
   view.drift_check_interval = NonEmpty(spec.drift_check_interval);
   view.ttl = NonEmpty(spec.ttl);
+  if (spec.regions || spec.profiles)
+    view.placement = TemplatePlacementView{spec.regions, spec.profiles};
   view.parameter_schema = TemplateCatalogue::ParameterSchema(spec);
   return view;
 }

@@ -55,6 +55,16 @@ struct TemplateApprovalView {
 };
 BOOST_DESCRIBE_STRUCT(TemplateApprovalView, (), (roles, count, self_approval, timeout))
 
+struct TemplatePlacementView {
+  std::optional<std::vector<std::string>> regions;
+  std::optional<std::vector<std::string>> profiles;
+  static void Rules(json::FieldRules& rules) {
+    rules["regions"].description = "The regions an authorizer may choose; absent: any.";
+    rules["profiles"].description = "The profiles an authorizer may choose; absent: any.";
+  }
+};
+BOOST_DESCRIBE_STRUCT(TemplatePlacementView, (), (regions, profiles))
+
 struct TemplateView {
   static constexpr std::string_view kDescription =
       "A template of the catalogue: its parameters, approval policy and parameter schema.";
@@ -66,6 +76,7 @@ struct TemplateView {
   std::vector<std::string> stateful;
   std::optional<std::string> drift_check_interval;
   std::optional<std::string> ttl;
+  std::optional<TemplatePlacementView> placement;
   nlohmann::json parameter_schema;
   static void Rules(json::FieldRules& rules) {
     rules["stateful"].description =
@@ -77,7 +88,7 @@ struct TemplateView {
 };
 BOOST_DESCRIBE_STRUCT(TemplateView, (),
                       (name, title, description, parameters, approval, stateful,
-                       drift_check_interval, ttl, parameter_schema))
+                       drift_check_interval, ttl, placement, parameter_schema))
 
 /// MakeTemplateView shows `spec`.
 TemplateView MakeTemplateView(const TemplateSpec& spec);

@@ -74,6 +74,15 @@ temporal::Result<TemplateSpec> Load(const std::filesystem::path& directory,
       for (const auto& address : stateful) spec.stateful.push_back(address.as<std::string>());
     spec.drift_check_interval = Text(root, "drift_check_interval");
     spec.ttl = Text(root, "ttl");
+    if (const YAML::Node placement = root["placement"]) {
+      for (auto [list, names] :
+           {std::pair{"regions", &spec.regions}, std::pair{"profiles", &spec.profiles}}) {
+        if (const YAML::Node listed = placement[list]; listed && listed.IsSequence()) {
+          names->emplace();
+          for (const auto& name : listed) names->value().push_back(name.as<std::string>());
+        }
+      }
+    }
   } catch (const YAML::Exception& error) {
     return Error(ErrorCode::kInternal,
                  "the catalogue's " + file.string() + " does not read: " + error.what());

@@ -53,6 +53,10 @@ struct TemplateSpec {
   std::vector<std::string> stateful;
   std::string drift_check_interval;
   std::string ttl;
+  /// regions, profiles: template.yaml's `placement`, what an authorizer may
+  /// choose (the workflow refuses others); nullopt = any.
+  std::optional<std::vector<std::string>> regions;
+  std::optional<std::vector<std::string>> profiles;
 };
 
 class TemplateCatalogue {

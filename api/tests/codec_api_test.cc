@@ -59,6 +59,8 @@ class CodecApiTest : public ApiTest {
 
 TEST_F(CodecApiTest, EncodeThenDecodeRoundTripsForTheWebUiOrigin) {
   HttpClient ui = WebUi(User("operator"));
+  // The session tells the UI where the Web UI is, for its links.
+  EXPECT_EQ(ui.Get("/api/session").Json().value("temporalUiUrl", ""), kUiOrigin);
   const nlohmann::json plain = {
       {"payloads",
        {{{"metadata", {{"encoding", Base64("json/plain")}}}, {"data", Base64("\"hello\"")}}}}};

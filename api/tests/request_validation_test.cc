@@ -264,6 +264,12 @@ TEST_F(RequestValidationTest, TheCatalogueShowsEachTemplateWithItsParameterSchem
   Reply database = client.Get("/api/templates/database");
   EXPECT_EQ(database.Json()["parameterSchema"]["properties"]["connection_limit"]["type"], "number");
   EXPECT_EQ(database.Json()["stateful"], nlohmann::json::array({"postgresql_database.db"}));
+  EXPECT_FALSE(database.Json().contains("placement")) << "the database template allows any";
+  // static-site declares where it may go; the authorizer's lists come from it.
+  Reply bucket = client.Get("/api/templates/static-site");
+  ASSERT_EQ(bucket.status, 200) << bucket.body;
+  EXPECT_EQ(bucket.Json()["placement"]["profiles"], nlohmann::json::array({"emulator"}));
+  EXPECT_EQ(bucket.Json()["placement"]["regions"].size(), 5u) << bucket.body;
   ExpectProblem(client.Get("/api/templates/no-such-template"), 404, "not-found",
                 "there is no template \"no-such-template\"");
 }

@@ -20,6 +20,9 @@ TEST_F(SessionApiTest, SignInSetsAStrictHttpOnlyCookieAndSignOutEndsTheSession) 
   EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "not behind TLS: " << set_cookie;
   EXPECT_EQ(signed_in.Json()["user"], User("requester"));
   EXPECT_EQ(signed_in.Json()["teams"], nlohmann::json::array({Team()}));
+  // Where the Temporal Web UI is: only when configured (the codec tests set it).
+  EXPECT_EQ(signed_in.Json()["temporalNamespace"], Env("TEMPORAL_NAMESPACE"));
+  EXPECT_FALSE(signed_in.Json().contains("temporalUiUrl")) << signed_in.body;
 
   // Only the token's hash is stored.
   const std::string token = client.cookie.substr(client.cookie.find('=') + 1);

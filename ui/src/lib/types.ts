@@ -9,6 +9,9 @@ export interface Session {
   teams: string[];
   csrfToken: string;
   expiresAt: string;
+  /** Where the Temporal Web UI is, when the deployment says (scripts/run does). */
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
 }
 
 export interface TemplateSummary {

@@ -8,25 +8,13 @@
 // endpoint changes nothing, and no other origin may read its answer.
 #include "handlers/codec_payloads.h"
 #include "handlers/handlers.h"
-#include "platform/blocking.h"
-#include "platform/services.h"
 
 namespace provisio::api::handlers {
 namespace {
 
 boost::asio::awaitable<Outcome<PayloadsJson>> CodecEncode(RequestContext& context,
                                                           PayloadsJson input) {
-  auto codec = CodecFor(context);
-  if (auto* problem = std::get_if<Problem>(&codec)) co_return *problem;
-  auto payloads = FromJson(input);
-  if (auto* problem = std::get_if<Problem>(&payloads)) co_return *problem;
-  temporal::Result<std::vector<temporal::Payload>> done = co_await RunBlocking(
-      context.services.blocking,
-      [&] { return std::get<0>(codec)->Encode(std::move(std::get<0>(payloads))); });
-  if (!done)
-    co_return Problem::BadRequest("invalid-field", "payloads: " + done.error().message(),
-                                  "payloads");
-  co_return ToJson(*done);
+  co_return co_await RunCodec(context, input, CodecDirection::kEncode);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "platform/blocking.h"
 #include "platform/services.h"
 #include "temporal/converter/aes_gcm_codec.h"
 
@@ -88,6 +89,26 @@ PayloadsJson ToJson(const std::vector<temporal::Payload>& payloads) {
     body.payloads.push_back(std::move(json));
   }
   return body;
+}
+
+boost::asio::awaitable<Outcome<PayloadsJson>> RunCodec(RequestContext& context,
+                                                       const PayloadsJson& input,
+                                                       CodecDirection direction) {
+  auto codec = CodecFor(context);
+  if (auto* problem = std::get_if<Problem>(&codec)) co_return *problem;
+  auto payloads = FromJson(input);
+  if (auto* problem = std::get_if<Problem>(&payloads)) co_return *problem;
+  temporal::Result<std::vector<temporal::Payload>> done =
+      co_await RunBlocking(context.services.blocking, [&] {
+        auto& codec_ptr = std::get<0>(codec);
+        auto& items = std::get<0>(payloads);
+        return direction == CodecDirection::kEncode ? codec_ptr->Encode(std::move(items))
+                                                    : codec_ptr->Decode(std::move(items));
+      });
+  if (!done)
+    co_return Problem::BadRequest("invalid-field", "payloads: " + done.error().message(),
+                                  "payloads");
+  co_return ToJson(*done);
 }
 
 }  // namespace provisio::api::handlers

@@ -4,6 +4,7 @@
 // /api/codec/decode; and the checks both make.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,5 +43,13 @@ std::variant<std::shared_ptr<temporal::PayloadCodec>, Problem> CodecFor(
 std::variant<std::vector<temporal::Payload>, Problem> FromJson(const PayloadsJson& body);
 /// ToJson encodes payloads for the answer.
 PayloadsJson ToJson(const std::vector<temporal::Payload>& payloads);
+
+/// CodecDirection is which way a codec endpoint runs the payloads.
+enum class CodecDirection { kEncode, kDecode };
+/// RunCodec is both endpoints' body: the checks (CodecFor), the body's
+/// payloads through the codec one way (on the blocking pool), the answer.
+boost::asio::awaitable<Outcome<PayloadsJson>> RunCodec(RequestContext& context,
+                                                       const PayloadsJson& input,
+                                                       CodecDirection direction);
 
 }  // namespace provisio::api::handlers

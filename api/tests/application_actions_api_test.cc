@@ -91,6 +91,10 @@ TEST_F(ApplicationActionsTest, TheListIsFoundBySearchAttributesScopedFilteredAnd
   EXPECT_EQ(bad.Json()["field"], "filter");
   EXPECT_EQ(requester.Get("/api/applications?status=DONE").Json()["field"], "status");
   EXPECT_EQ(requester.Get("/api/applications?pageToken=!!").Json()["field"], "pageToken");
+  // Well-formed but made up (found by scripts/fuzz-api): the client's mistake, not a 503.
+  Reply made_up = requester.Get("/api/applications?pageToken=bWFkZS11cA");
+  EXPECT_EQ(made_up.status, 400) << made_up.body;
+  EXPECT_EQ(made_up.Json()["field"], "pageToken");
 
   // The decision taken, the request leaves the authorizer's list.
   const std::string plan =

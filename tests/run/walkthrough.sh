@@ -15,16 +15,13 @@
 # scripts/run started and removes run.env.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
+source "$PROVISIO_ROOT/scripts/lib/platform.sh"
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/provisio-run-test.XXXXXX")
 chmod 755 "$state"  # PostgreSQL runs as its own user when we are root
-run_pid=""
 finish() {
   local status=$?
-  if [[ -n "$run_pid" ]] && kill -0 "$run_pid" 2>/dev/null; then
-    kill -TERM "$run_pid" 2>/dev/null || true
-    wait "$run_pid" 2>/dev/null || true
-  fi
+  stop_platform
   ((status == 0)) || { log "scripts/run's output:"; tail -n 40 "$state/run.out" >&2 || true; }
   rm -rf "$state"
   exit "$status"
@@ -32,17 +29,7 @@ finish() {
 trap finish EXIT
 fail() { die "FAILED: $*"; }
 
-setsid "$PROVISIO_ROOT/scripts/run" --state-dir "$state/run" --api-port 0 --temporal-port 0 \
-  --temporal-ui-port 0 --no-build >"$state/run.out" 2>&1 &
-run_pid=$!
-deadline=$((SECONDS + 180))
-until [[ -f "$state/run/run.env" ]]; do
-  kill -0 "$run_pid" 2>/dev/null || fail "scripts/run exited before it was ready"
-  ((SECONDS < deadline)) || fail "scripts/run was not ready within 180 s"
-  sleep 0.5
-done
-# shellcheck disable=SC1091
-source "$state/run/run.env"
+start_platform "$state"
 grep -q "^Provisio is up: $PROVISIO_URL\$" "$state/run.out" || fail "the URL is not printed"
 grep -q "^  bob .*$PROVISIO_DEMO_BOB_PASSWORD" "$state/run.out" || fail "the demo users are not printed"
 log "scripts/run ready at $PROVISIO_URL"
@@ -130,9 +117,7 @@ log "the second request was rejected"
 
 # Stopping it stops everything it started.
 started=$(grep -ho 'pid [0-9]*' "$state/run.out" | awk '{print $2}')
-kill -TERM "$run_pid"
-wait "$run_pid" || true
-run_pid=""
+stop_platform
 # (A server that has just exited may be a zombie for a moment, until its
 # reaper collects it: a process counts as running while it is not a zombie.)
 running() { [[ -e "/proc/$1" ]] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }

@@ -70,6 +70,39 @@ temporal::Result<std::optional<UserRecord>> FindUser(database::Connection& db,
   return std::optional<UserRecord>(std::move(user));
 }
 
+temporal::Result<std::vector<UserRecord>> UsersHoldingAnyRole(
+    database::Connection& db, const std::vector<std::string>& roles) {
+  std::string joined;
+  for (const std::string& role : roles) {
+    // Role names cannot hold a comma (IsRoleName), so a joined list is safe.
+    if (!IsRoleName(role)) continue;
+    joined += (joined.empty() ? "" : ",") + role;
+  }
+  if (joined.empty()) return std::vector<UserRecord>{};
+  auto rows = db.Query(
+      "SELECT u.id, u.display_name, u.email,"
+      " coalesce((SELECT string_agg(role, ',' ORDER BY role) FROM user_roles r"
+      "           WHERE r.user_id = u.id), ''),"
+      " coalesce((SELECT string_agg(team_id, ',' ORDER BY team_id) FROM team_members m"
+      "           WHERE m.user_id = u.id), '')"
+      " FROM users u WHERE u.disabled_at IS NULL AND EXISTS (SELECT 1 FROM user_roles r"
+      "   WHERE r.user_id = u.id AND r.role = ANY(string_to_array($1, ',')))"
+      " ORDER BY u.id",
+      {joined});
+  if (!rows) return rows.error();
+  std::vector<UserRecord> users;
+  for (const database::Row& row : *rows) {
+    UserRecord user;
+    user.id = *row[0];
+    user.display_name = *row[1];
+    user.email = *row[2];
+    user.roles = SplitList(*row[3]);
+    user.teams = SplitList(*row[4]);
+    users.push_back(std::move(user));
+  }
+  return users;
+}
+
 temporal::Result<std::optional<std::string>> PasswordHashOf(database::Connection& db,
                                                             const std::string& id) {
   auto rows = db.Query(

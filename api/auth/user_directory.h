@@ -36,6 +36,12 @@ bool IsRoleName(const std::string& text);
 temporal::Result<std::optional<UserRecord>> FindUser(database::Connection& db,
                                                      const std::string& id);
 
+/// UsersHoldingAnyRole reads the enabled users who hold at least one of
+/// `roles` (with all their roles and teams), sorted by id: who may decide on
+/// a policy naming those roles.
+temporal::Result<std::vector<UserRecord>> UsersHoldingAnyRole(
+    database::Connection& db, const std::vector<std::string>& roles);
+
 /// PasswordHashOf is the stored hash of an enabled user's password; nullopt
 /// for an unknown or disabled user, or one without a password.
 temporal::Result<std::optional<std::string>> PasswordHashOf(database::Connection& db,

@@ -124,6 +124,11 @@ std::optional<Problem> DeciderProblem(const SignedInUser& user, const model::Req
                                   json::detail::ListNames(policy.roles) + "; you hold " +
                                   json::detail::ListNames(user.record.roles));
   }
+  if (const auto& named = state.approvers;
+      named && std::find(named->begin(), named->end(), user.id()) == named->end())
+    return Problem::Forbidden("not-an-authorizer",
+                              "you are not a named authorizer of this request (named: " +
+                                  json::detail::ListNames(*named) + ")");
   return std::nullopt;
 }
 

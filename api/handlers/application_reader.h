@@ -62,8 +62,9 @@ bool MayRead(const SignedInUser& user, const RequestStateView& state);
 
 /// DeciderProblem says why `user` may not decide on `state` now (nullopt
 /// when they may): it does not await authorization (409); they requested it
-/// and the policy does not allow self-approval, or they hold none of the
-/// policy's roles (403 not-an-authorizer).
+/// and the policy does not allow self-approval, they hold none of the
+/// policy's roles, or the request names its authorizers and not them (403
+/// not-an-authorizer).
 std::optional<Problem> DeciderProblem(const SignedInUser& user, const model::RequestState& state);
 
 /// StateProblem answers a LoadState that failed: 404 for a request that does

@@ -22,6 +22,8 @@ RequestStateView MakeStateView(const model::RequestState& state) {
   if (state.policy)
     view.policy =
         ApprovalPolicyView{state.policy->roles, state.policy->count, state.policy->self_approval};
+  view.approvers = state.approvers.value_or(std::vector<std::string>{});
+  view.authorization_deadline = state.authorization_deadline;
   for (const model::Approval& approval : state.approvals)
     view.approvals.push_back({approval.user, approval.decision, approval.plan_hash, approval.reason,
                               approval.decided_at});

@@ -73,6 +73,8 @@ struct RequestStateView {
   std::optional<std::string> plan_hash;
   std::vector<ResourceChangeView> plan_summary;
   std::optional<ApprovalPolicyView> policy;
+  std::vector<std::string> approvers;
+  std::optional<std::string> authorization_deadline;
   std::vector<DecisionView> approvals;
   std::map<std::string, nlohmann::json> outputs;
   std::optional<std::string> error;
@@ -86,12 +88,17 @@ struct RequestStateView {
     rules["version"].description = "Grows with each state change.";
     rules["outputs"].description = "Plain outputs; sensitive ones as \"(sensitive)\".";
     rules["rounds"].description = "How many plans were put to the authorizers.";
+    rules["approvers"].description =
+        "The named authorizers, the only ones who may decide; empty: anyone holding one of the "
+        "policy's roles.";
+    rules["authorizationDeadline"].description =
+        "While AWAITING_AUTHORIZATION: when the wait for decisions ends (RFC 3339).";
   }
 };
 BOOST_DESCRIBE_STRUCT(RequestStateView, (),
                       (status, version, application_id, requester, team, template_, template_hash,
-                       plan_hash, plan_summary, policy, approvals, outputs, error, intervention,
-                       rounds))
+                       plan_hash, plan_summary, policy, approvers, authorization_deadline,
+                       approvals, outputs, error, intervention, rounds))
 
 struct ResourceProgressView {
   std::string plan_hash;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <random>
 
+#include "auth/user_directory.h"
 #include "handlers/application_reader.h"
 #include "handlers/handlers.h"
 #include "model/provision_request.h"
@@ -53,6 +54,7 @@ struct CreateApplicationInput {
   std::string template_;
   std::map<std::string, nlohmann::json> parameters;
   std::optional<ApprovalInput> approval;
+  std::optional<std::vector<std::string>> approvers;
   std::optional<std::int64_t> authorization_timeout_seconds;
   std::optional<FailurePolicyInput> failure_policy;
   std::optional<std::int64_t> ttl_seconds;
@@ -64,13 +66,21 @@ struct CreateApplicationInput {
                          .pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"};
     rules["parameters"].description =
         "The template's parameters (GET /api/templates/{name} gives their schema).";
+    rules["approvers"] = {.description =
+                              "The named authorizers (user ids, GET "
+                              "/api/templates/{name}/authorizers lists them): only they are "
+                              "asked and only they may decide. Absent: anyone holding one of the "
+                              "policy's roles.",
+                          .pattern = "^[a-z0-9][a-z0-9._-]{0,62}$",
+                          .min_items = 1,
+                          .max_items = 16};
     rules["authorizationTimeoutSeconds"] = {.minimum = 1, .maximum = 7 * 24 * 3600};
     rules["ttlSeconds"] = {.description = "The stack's time to live once provisioned.",
                            .minimum = 1};
   }
 };
 BOOST_DESCRIBE_STRUCT(CreateApplicationInput, (),
-                      (team, application, template_, parameters, approval,
+                      (team, application, template_, parameters, approval, approvers,
                        authorization_timeout_seconds, failure_policy, ttl_seconds))
 
 struct ApplicationCreatedView {
@@ -83,6 +93,52 @@ struct ApplicationCreatedView {
   }
 };
 BOOST_DESCRIBE_STRUCT(ApplicationCreatedView, (), (id, run_id, location))
+
+// ApproversProblem checks the named authorizers before the workflow starts
+// (it checks again when they decide): each is a user holding one of the
+// policy's roles, none is the requester unless the policy allows it, none is
+// named twice, and they are enough for the policy's count. Blocking.
+std::optional<Problem> ApproversProblem(Services& services, const SignedInUser& requester,
+                                        const TemplateSpec& spec,
+                                        const CreateApplicationInput& input) {
+  const auto invalid = [](const std::string& message) {
+    return Problem::BadRequest("invalid-field", "approvers: " + message, "approvers");
+  };
+  const std::vector<std::string>& roles = input.approval && !input.approval->roles.empty()
+                                              ? input.approval->roles
+                                              : spec.approval.roles;
+  const bool self_approval = input.approval && input.approval->self_approval
+                                 ? *input.approval->self_approval
+                                 : spec.approval.self_approval;
+  const std::int32_t count =
+      std::max<std::int32_t>(spec.approval.count, input.approval ? input.approval->count : 1);
+  const std::vector<std::string>& named = *input.approvers;
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    const std::string& id = named[i];
+    if (std::find(named.begin(), named.begin() + i, id) != named.begin() + i)
+      return invalid("\"" + id + "\" is named twice");
+    if (id == requester.id() && !self_approval)
+      return invalid("\"" + id + "\" is you, the requester, who may not decide");
+    auto found =
+        services.database.With([&](database::Connection& db) { return auth::FindUser(db, id); });
+    if (!found)
+      return Problem::Unavailable("the users could not be read (" + found.error().message() +
+                                  "); try again");
+    const bool may_decide = *found && !(*found)->disabled &&
+                            std::any_of(roles.begin(), roles.end(), [&](const std::string& role) {
+                              return std::find((*found)->roles.begin(), (*found)->roles.end(),
+                                               role) != (*found)->roles.end();
+                            });
+    if (!may_decide)
+      return invalid("\"" + id + "\" is not a user holding one of the roles " +
+                     json::detail::ListNames(roles) + "; GET /api/templates/" + spec.name +
+                     "/authorizers lists who may decide");
+  }
+  if (static_cast<std::int32_t>(named.size()) < count)
+    return invalid("the policy needs " + std::to_string(count) +
+                   " approvals from different people; name at least that many");
+  return std::nullopt;
+}
 
 boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
     RequestContext& context, CreateApplicationInput input) {
@@ -106,6 +162,12 @@ boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
   if (auto problem = TemplateCatalogue::CheckParameters(*spec, input.parameters))
     co_return Problem::BadRequest("invalid-field", problem->ToString(), problem->path);
 
+  if (input.approvers) {
+    std::optional<Problem> problem = co_await RunBlocking(
+        services.blocking, [&] { return ApproversProblem(services, user, *spec, input); });
+    if (problem) co_return *problem;
+  }
+
   model::ProvisionRequest request;
   request.requester = user.id();
   request.team = input.team;
@@ -115,6 +177,7 @@ boost::asio::awaitable<Outcome<ApplicationCreatedView>> CreateApplication(
   if (input.approval)
     request.approval = model::ApprovalPolicy{input.approval->roles, input.approval->count,
                                              input.approval->self_approval.value_or(false)};
+  request.approvers = input.approvers;
   request.authorization_timeout_seconds = input.authorization_timeout_seconds;
   if (input.failure_policy)
     request.failure_policy = model::FailurePolicy{input.failure_policy->on_failure,

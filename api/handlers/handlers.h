@@ -24,6 +24,8 @@ Endpoint DeleteSessionEndpoint();
 Endpoint ListTemplatesEndpoint();
 /// GET /api/templates/{name}: one template with its parameter schema.
 Endpoint GetTemplateEndpoint();
+/// GET /api/templates/{name}/authorizers: who may decide on its requests.
+Endpoint ListAuthorizersEndpoint();
 /// POST /api/applications: request resources (starts ProvisionApplication).
 Endpoint CreateApplicationEndpoint();
 /// GET /api/applications: requests, by search attributes, scoped and paged.

@@ -13,9 +13,10 @@ namespace {
 // workflow's state (provisioning/workflows: request_authorization.cc,
 // request_apply.cc, stack.cc).
 bool IsAboutWhoDecides(const std::string& message) {
-  for (const char* phrase : {"may not decide", "holds none of the roles",
-                             "not signed by the platform", "signed for request", "has expired",
-                             "is not an operator", "is not an admin", "neither owns"})
+  for (const char* phrase :
+       {"may not decide", "holds none of the roles", "not signed by the platform",
+        "signed for request", "has expired", "is not an operator", "is not an admin",
+        "neither owns", "is not a named authorizer"})
     if (message.find(phrase) != std::string::npos) return true;
   return false;
 }

@@ -130,6 +130,7 @@ void ApplyFieldRule(nlohmann::json& schema, const FieldRule* rule) {
     if (rule->minimum) schema["minimum"] = *rule->minimum;
     if (rule->maximum) schema["maximum"] = *rule->maximum;
   }
+  if (type == "array" && rule->min_items) schema["minItems"] = *rule->min_items;
   if (type == "array" && rule->max_items) schema["maxItems"] = *rule->max_items;
 }
 

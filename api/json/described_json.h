@@ -66,6 +66,7 @@ struct FieldRule {
   std::optional<std::size_t> max_length;
   std::optional<std::int64_t> minimum;
   std::optional<std::int64_t> maximum;
+  std::optional<std::size_t> min_items;
   std::optional<std::size_t> max_items;
 };
 
@@ -232,6 +233,8 @@ std::optional<DecodeError> DecodeValue(const nlohmann::json& value, T& out, cons
     return std::nullopt;
   } else if constexpr (IsVector<T>::value) {
     if (!value.is_array()) return Problem(path, "must be an array, got " + JsonTypeName(value));
+    if (rule != nullptr && rule->min_items && value.size() < *rule->min_items)
+      return Problem(path, "must have at least " + std::to_string(*rule->min_items) + " items");
     if (rule != nullptr && rule->max_items && value.size() > *rule->max_items)
       return Problem(path, "must have at most " + std::to_string(*rule->max_items) + " items");
     T items;

@@ -20,6 +20,7 @@ const std::vector<Route>& RouteTable() {
       // The catalogue.
       {verb::get, "/api/templates", handlers::ListTemplatesEndpoint()},
       {verb::get, "/api/templates/{name}", handlers::GetTemplateEndpoint()},
+      {verb::get, "/api/templates/{name}/authorizers", handlers::ListAuthorizersEndpoint()},
       // Requests for resources (ProvisionApplication runs).
       {verb::get, "/api/applications", handlers::ListApplicationsEndpoint()},
       {verb::post, "/api/applications", handlers::CreateApplicationEndpoint()},

@@ -116,6 +116,91 @@ TEST_F(ApplicationsTest, ARejectionEndsTheRequestWithTheReason) {
   EXPECT_TRUE(done["progress"].empty());
 }
 
+TEST_F(ApplicationsTest, ARequestThatNamesItsAuthorizerIsDecidedByThemAlone) {
+  HttpClient requester = SignedIn(User("requester"));
+  // Who may be named: the holders of local-site's approval role, by id.
+  Reply listed = requester.Get("/api/templates/local-site/authorizers");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  std::vector<std::string> listed_ids;
+  const nlohmann::json authorizers = listed.Json();
+  for (const auto& authorizer : authorizers["authorizers"]) {
+    listed_ids.push_back(authorizer["user"]);
+    EXPECT_NE(std::find(authorizer["roles"].begin(), authorizer["roles"].end(), AuthorizerRole()),
+              authorizer["roles"].end());
+  }
+  EXPECT_EQ(listed_ids, (std::vector<std::string>{User("authorizer"), User("authorizer2")}))
+      << listed.body;
+  EXPECT_EQ(requester.Get("/api/templates/no-such-template/authorizers").status, 404);
+
+  // Names that cannot decide are refused before anything starts.
+  const auto refused = [&](nlohmann::json approvers, const std::string& detail) {
+    Reply reply =
+        requester.Post("/api/applications", {{"team", Team()},
+                                             {"application", "named-" + RandomHex(6)},
+                                             {"template", "local-site"},
+                                             {"parameters", {{"site_name", "named-site"}}},
+                                             {"approvers", approvers}});
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    EXPECT_EQ(reply.Json()["field"], "approvers") << reply.body;
+    EXPECT_NE(reply.Json()["detail"].get<std::string>().find(detail), std::string::npos)
+        << reply.body;
+  };
+  refused(nlohmann::json::array({User("mate")}), "is not a user holding one of the roles");
+  refused(nlohmann::json::array({"nobody-" + RandomHex(4)}), "is not a user holding");
+  refused(nlohmann::json::array({User("requester")}), "the requester, who may not decide");
+  refused(nlohmann::json::array({User("authorizer"), User("authorizer")}), "is named twice");
+  refused(nlohmann::json::array(), "must have at least 1 items");
+
+  const std::string id = Request(requester, "site-" + RandomHex(8),
+                                 {{"approvers", nlohmann::json::array({User("authorizer2")})}});
+  const nlohmann::json waiting = WaitForStatus(requester, id, "AWAITING_AUTHORIZATION");
+  EXPECT_EQ(waiting["state"]["approvers"], nlohmann::json::array({User("authorizer2")}));
+  ASSERT_TRUE(waiting["state"].contains("authorizationDeadline")) << waiting.dump();
+  const std::string plan = waiting["state"]["planHash"];
+  // Only the named authorizer is asked.
+  EXPECT_EQ(Sql("SELECT user_id FROM notifications WHERE workflow_id = $1"
+                " AND kind = 'authorization_requested'",
+                {id}),
+            std::vector<std::string>{User("authorizer2")});
+  EXPECT_EQ(Sql("SELECT body->>'deadline' FROM notifications WHERE workflow_id = $1", {id}),
+            std::vector<std::string>{waiting["state"]["authorizationDeadline"]});
+
+  // Another holder of the role is not the named one: 403, and the workflow
+  // never hears of it; their list of requests to authorize leaves it out.
+  HttpClient other = SignedIn(User("authorizer"));
+  Reply not_named = other.Post("/api/applications/" + id + "/authorize", Decision("approve", plan));
+  EXPECT_EQ(not_named.status, 403) << not_named.body;
+  EXPECT_NE(not_named.Json()["detail"].get<std::string>().find("not a named authorizer"),
+            std::string::npos);
+  EXPECT_EQ(UpdatesAccepted(id), 0);
+  HttpClient named = SignedIn(User("authorizer2"));
+  const auto lists = [&](HttpClient& client) {
+    Reply reply = client.Get("/api/applications?filter=toAuthorize");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    const nlohmann::json page = reply.Json();
+    for (const auto& listed_application : page["applications"])
+      if (listed_application["id"] == id) return true;
+    return false;
+  };
+  // Visibility catches up within moments; the named one's list shows it,
+  // then the other's must not.
+  bool listed_for_named = false;
+  for (int attempt = 0; attempt < 40 && !listed_for_named; ++attempt) {
+    listed_for_named = lists(named);
+    if (!listed_for_named) std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_TRUE(listed_for_named);
+  EXPECT_FALSE(lists(other));
+
+  Reply rejected =
+      named.Post("/api/applications/" + id + "/authorize", Decision("reject", plan, "not yet"));
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  const nlohmann::json done = WaitForStatus(requester, id, "REJECTED");
+  EXPECT_EQ(done["state"]["approvals"][0]["user"], User("authorizer2"));
+  EXPECT_TRUE(done["state"].value("authorizationDeadline", nlohmann::json()).is_null())
+      << done.dump();
+}
+
 class ApplicationRequestTest : public ApiTest {};
 
 TEST_F(ApplicationRequestTest, WhatTheApiCanTellAtOnceIsRefusedBeforeAnyWorkflowStarts) {

@@ -97,6 +97,23 @@ model::ValidatedRequest ValidateRequest(const ActivityEnvironment& environment,
       Invalid("approval.selfApproval: the template does not allow it");
     validated.policy = narrower;
   }
+  if (request.approvers) {
+    // Named authorizers: who they are is checked when they decide (the
+    // signed decision carries their roles); here, that the names can make up
+    // the policy's count at all.
+    const std::vector<std::string>& named = *request.approvers;
+    if (named.empty() || named.size() > 16) Invalid("approvers: name 1 to 16 authorizers");
+    std::set<std::string> seen;
+    for (const std::string& user : named) {
+      if (!std::regex_match(user, kUser)) Invalid("approvers: \"" + user + "\" is not a user id");
+      if (!seen.insert(user).second) Invalid("approvers: \"" + user + "\" is named twice");
+      if (user == request.requester && !validated.policy.self_approval)
+        Invalid("approvers: \"" + user + "\" is the requester, who may not decide");
+    }
+    if (static_cast<std::int64_t>(named.size()) < validated.policy.count)
+      Invalid("approvers: the policy needs " + std::to_string(validated.policy.count) +
+              " approvals; name at least that many authorizers");
+  }
   if (request.authorization_timeout_seconds) {
     const std::int64_t seconds = *request.authorization_timeout_seconds;
     if (seconds < 1 || seconds > 7 * 24 * 3600)

@@ -51,6 +51,10 @@ struct ProvisionRequest {
   std::map<std::string, nlohmann::json> parameters;
   /// approval narrows the template's policy (optional).
   std::optional<ApprovalPolicy> approval;
+  /// approvers names the authorizers (user ids): only they may decide, and
+  /// only they are asked. Each must also hold one of the policy's roles when
+  /// deciding. Absent: anyone holding one of the roles.
+  std::optional<std::vector<std::string>> approvers;
   /// authorization_timeout_seconds overrides the wait for decisions
   /// (default: the template's, else 120 s).
   std::optional<std::int64_t> authorization_timeout_seconds;
@@ -73,7 +77,7 @@ struct ProvisionRequest {
 };
 TEMPORAL_JSON_STRUCT(ProvisionRequest, (requester, "requester"), (team, "team"),
                      (application, "application"), (template_name, "template"),
-                     (parameters, "parameters"), (approval, "approval"),
+                     (parameters, "parameters"), (approval, "approval"), (approvers, "approvers"),
                      (authorization_timeout_seconds, "authorizationTimeoutSeconds"),
                      (failure_policy, "failurePolicy"), (ttl_seconds, "ttlSeconds"),
                      (destroy, "destroy"), (region, "region"), (regions, "regions"))
@@ -304,6 +308,13 @@ struct RequestState {
   std::optional<std::string> plan_hash;
   std::vector<ResourceChange> plan_summary;
   std::optional<ApprovalPolicy> policy;
+  /// approvers are the named authorizers (absent or empty: anyone holding a
+  /// role of the policy). Optional so that states recorded before it existed
+  /// still decode.
+  std::optional<std::vector<std::string>> approvers;
+  /// authorization_deadline is when the wait for decisions ends (RFC 3339,
+  /// workflow time); set while AWAITING_AUTHORIZATION.
+  std::optional<std::string> authorization_deadline;
   std::vector<Approval> approvals;
   /// outputs: plain values; sensitive ones as "(sensitive)".
   std::map<std::string, nlohmann::json> outputs;
@@ -319,6 +330,7 @@ TEMPORAL_JSON_STRUCT(RequestState, (status, "status"), (version, "version"),
                      (application_id, "applicationId"), (requester, "requester"), (team, "team"),
                      (template_name, "template"), (template_hash, "templateHash"),
                      (plan_hash, "planHash"), (plan_summary, "planSummary"), (policy, "policy"),
+                     (approvers, "approvers"), (authorization_deadline, "authorizationDeadline"),
                      (approvals, "approvals"), (outputs, "outputs"), (error, "error"),
                      (intervention, "intervention"), (rounds, "rounds"), (children, "children"))
 

@@ -207,6 +207,58 @@ TEST_F(ProvisionApplicationTest, ARePlanReplacesThePlanAndTwoDistinctApprovalsAr
             (std::vector<std::string>{"bob", "carol"}));
 }
 
+TEST_F(ProvisionApplicationTest, NamedAuthorizersAloneAreAskedAndMayDecide) {
+  // The validator's own check, behind the API's: a decision signed for a
+  // holder of the role who is not named is refused, and leaves no trace.
+  const std::string application = "site-" + Random(8);
+  ProvisionRequest request = SiteRequest(application);
+  request.approvers = std::vector<std::string>{"carol"};
+  auto handle = Start(request);
+  RequestState waiting = WaitForStatus(handle, "AWAITING_AUTHORIZATION");
+  ASSERT_TRUE(waiting.approvers.has_value());
+  EXPECT_EQ(*waiting.approvers, std::vector<std::string>{"carol"});
+  ASSERT_TRUE(waiting.authorization_deadline.has_value());
+  auto not_named = handle.Update<std::string>(
+      "Authorize", Decision(application, "bob", "approve", *waiting.plan_hash));
+  ASSERT_FALSE(not_named.ok());
+  ASSERT_NE(not_named.error().failure(), nullptr) << not_named.error();
+  EXPECT_NE(not_named.error().failure()->message().find(
+                "bob is not a named authorizer of this request (named: carol)"),
+            std::string::npos)
+      << not_named.error().failure()->message();
+  EXPECT_EQ(UpdatesAccepted(handle), 0);
+  // Only carol was asked, with the deadline the state shows.
+  EXPECT_EQ(Column("SELECT user_id || ' ' || (body->>'deadline') FROM notifications"
+                   " WHERE workflow_id = $1 AND kind = 'authorization_requested'",
+                   {application}),
+            (std::vector<std::string>{"carol " + *waiting.authorization_deadline}));
+  ASSERT_TRUE(handle
+                  .Update<std::string>("Authorize",
+                                       Decision(application, "carol", "reject", *waiting.plan_hash))
+                  .ok());
+  auto result = handle.GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().failure()->application_type(), "ApplicationNotApproved");
+
+  // Names that can never make up the policy fail the request at once.
+  ProvisionRequest requester_named = SiteRequest("site-" + Random(8));
+  requester_named.approvers = std::vector<std::string>{"alice"};
+  auto requester_result = Start(requester_named).GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(requester_result.ok());
+  ASSERT_TRUE(requester_result.error().failure()->cause().has_value());
+  EXPECT_NE(requester_result.error().failure()->cause()->message().find(
+                "approvers: \"alice\" is the requester"),
+            std::string::npos);
+  ProvisionRequest too_few = SiteRequest("site-" + Random(8));
+  too_few.approval = provisio::model::ApprovalPolicy{{"platform-admin"}, 2, false};
+  too_few.approvers = std::vector<std::string>{"bob"};
+  auto too_few_result = Start(too_few).GetResult<provisio::model::ProvisionResult>();
+  ASSERT_FALSE(too_few_result.ok());
+  EXPECT_NE(
+      too_few_result.error().failure()->cause()->message().find("the policy needs 2 approvals"),
+      std::string::npos);
+}
+
 TEST_F(ProvisionApplicationTest, ARequestMayNarrowThePolicyButNeverWidenIt) {
   ProvisionRequest fewer = SiteRequest("site-" + Random(8));
   fewer.approval = provisio::model::ApprovalPolicy{{"platform-admin"}, 0, false};

@@ -19,6 +19,12 @@ bool HasLineBreak(const model::SignedDecision& decision) {
   return std::any_of(decision.roles.begin(), decision.roles.end(), broken);
 }
 
+std::string NameList(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 }  // namespace
 
 model::StackInputs Request::Inputs() const {
@@ -113,20 +119,28 @@ wf::Task<void> Request::AskForDecision() {
   model::NotifyInput notify;
   notify.notification_id =
       state_.application_id + "/authorization/" + std::to_string(state_.rounds);
-  notify.roles = validated_.policy.roles;
+  // Named authorizers are asked by name; otherwise everyone holding a role.
+  if (!request_.approvers)
+    notify.roles = validated_.policy.roles;
+  else
+    notify.users = *request_.approvers;
   if (!validated_.policy.self_approval) notify.exclude_users = {request_.requester};
   notify.kind = "authorization_requested";
   notify.workflow_id = state_.application_id;
   notify.subject = request_.requester + " requests " + request_.template_name + " \"" +
                    request_.application + "\"" +
                    (state_.rounds > 1 ? " (plan " + std::to_string(state_.rounds) + ")" : "");
-  notify.body = nlohmann::json{{"planHash", plan_->hash}, {"team", request_.team}};
+  const std::chrono::seconds wait(validated_.authorization_timeout_seconds);
+  state_.authorization_deadline = Rfc3339(wf::Now() + wait);
+  notify.body = nlohmann::json{{"planHash", plan_->hash},
+                               {"team", request_.team},
+                               {"deadline", *state_.authorization_deadline}};
   co_await Notify(notify);
   co_await Record("AWAITING_AUTHORIZATION");
 
   const bool decided = co_await wf::WaitCondition(
-      [this] { return outcome_.has_value() && wf::AllHandlersFinished(); },
-      std::chrono::seconds(validated_.authorization_timeout_seconds));
+      [this] { return outcome_.has_value() && wf::AllHandlersFinished(); }, wait);
+  state_.authorization_deadline.reset();
   if (!decided) {
     co_await wf::WaitCondition(wf::AllHandlersFinished);
     co_await Fail(
@@ -162,6 +176,10 @@ void Request::CheckAuthorize(const model::SignedDecision& decision) const {
     return std::find(policy.roles.begin(), policy.roles.end(), role) != policy.roles.end();
   });
   if (!in_role) Refuse(decision.user + " holds none of the roles that may decide on this request");
+  if (const auto& named = request_.approvers;
+      named && std::find(named->begin(), named->end(), decision.user) == named->end())
+    Refuse(decision.user +
+           " is not a named authorizer of this request (named: " + NameList(*named) + ")");
   if (decided_.count(decision.user) != 0) Refuse(decision.user + " has decided already");
   if (!plan_ || decision.plan_hash != plan_->hash)
     Refuse("plan " + decision.plan_hash + " is not the current plan" +

@@ -99,6 +99,7 @@ wf::Task<void> Request::Validate() {
   co_await wf::ExecuteLocalActivity<model::Team>("LookupTeam", LookupActivity(), request_.team,
                                                  request_.requester);
   state_.policy = validated_.policy;
+  state_.approvers = request_.approvers;
 }
 
 wf::Task<model::ProvisionResult> Request::Run() {

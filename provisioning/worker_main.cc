@@ -23,6 +23,10 @@
 //   PROVISIO_ACCEPT_DEMO_SIGNAL "1" accepts the reference demo's signal (off by default)
 //   PROVISIO_TEMPLATES_DIR      the catalogue (default: templates/ of the source tree)
 //   PROVISIO_MIGRATIONS_DIR     the migrations (default: db/migrations/ of the source tree)
+//   PROVISIO_WORKER_METRICS_ADDRESS
+//                               host:port to serve the SDK's worker metrics on, at
+//                               /metrics in the Prometheus text format (port 0 picks
+//                               one; it is printed); unset: not served
 //   PROVISIO_RUNNER_HEARTBEAT_TIMEOUT_SECONDS
 //                               how long a runner activity may go without a heartbeat
 //                               before it is retried (default 60; the crash drills use 5)
@@ -43,6 +47,8 @@
 
 #include "activities/register_activities.h"
 #include "database/migrations.h"
+#include "metrics/metrics_http_server.h"
+#include "metrics/prometheus_worker_metrics.h"
 #include "temporal/client/client.h"
 #include "temporal/client/environment_options.h"
 #include "temporal/converter/aes_gcm_codec.h"
@@ -163,6 +169,17 @@ int main(int argc, char** argv) {
   environment.client = &*client;
   temporal::WorkerOptions worker_options;
   worker_options.task_queue = workflows::kTaskQueue;
+  // Operators scrape the worker's slots, latencies, failures and cache.
+  std::unique_ptr<provisio::metrics::MetricsHttpServer> metrics_server;
+  if (const std::string address = Env("PROVISIO_WORKER_METRICS_ADDRESS"); !address.empty()) {
+    auto metrics = std::make_shared<provisio::metrics::PrometheusWorkerMetrics>();
+    auto server = provisio::metrics::MetricsHttpServer::Start(
+        address, [metrics] { return metrics->Render(); });
+    if (!server) return Fail("PROVISIO_WORKER_METRICS_ADDRESS: " + server.error().message());
+    metrics_server = std::move(*server);
+    worker_options.metrics = metrics;
+    std::cout << "provisio worker metrics on port " << metrics_server->port() << std::endl;
+  }
   temporal::Worker worker(*client, worker_options);
   workflows::RegisterProvisioningWorkflows(worker, settings);
   provisio::activities::RegisterProvisioningActivities(worker, environment);

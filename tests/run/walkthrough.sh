@@ -68,7 +68,7 @@ bob_csrf=$(sign_in bob "$PROVISIO_DEMO_BOB_PASSWORD")
 
 bucket="walkthrough-$(openssl rand -hex 4)"
 created=$(post alice "$alice_csrf" /api/applications \
-  "{\"team\":\"payments\",\"application\":\"docs-site\",\"template\":\"static-site\",\"parameters\":{\"bucket_name\":\"$bucket\",\"team\":\"payments\",\"greeting\":\"Hello from the walkthrough\"}}")
+  "{\"team\":\"payments\",\"application\":\"docs-site\",\"template\":\"static-site\",\"parameters\":{\"bucket_name\":\"$bucket\",\"team\":\"payments\",\"greeting\":\"Hello from the walkthrough\"},\"approvers\":[\"bob\"]}")
 [[ "$(tail -n 1 <<<"$created")" == 201 ]] || fail "the request was not created: $created"
 id=$(head -n 1 <<<"$created" | jq -r .id)
 log "alice requested $id"
@@ -76,6 +76,10 @@ log "alice requested $id"
 waiting=$(wait_for alice "$id" AWAITING_AUTHORIZATION)
 plan=$(jq -r .state.planHash <<<"$waiting")
 [[ "$plan" =~ ^[0-9a-f]{64}$ ]] || fail "no plan hash in $(jq -c .state <<<"$waiting")"
+[[ "$(jq -c .state.approvers <<<"$waiting")" == '["bob"]' ]] ||
+  fail "bob is not the named authorizer: $(jq -c .state <<<"$waiting")"
+[[ -n "$(jq -r '.state.authorizationDeadline // empty' <<<"$waiting")" ]] ||
+  fail "no authorization deadline in $(jq -c .state <<<"$waiting")"
 
 refused=$(post alice "$alice_csrf" "/api/applications/$id/authorize" \
   "{\"decision\":\"approve\",\"planHash\":\"$plan\",\"reason\":\"my own\"}")
@@ -114,6 +118,19 @@ for _ in {1..20}; do
 done
 [[ "$(jq -r .state.status <<<"$final")" == REJECTED ]] || fail "the rejected request is $(jq -r .state.status <<<"$final")"
 log "the second request was rejected"
+
+# The provisioning worker serves the SDK's worker metrics for Prometheus.
+metrics_url=$(sed -n 's/^PROVISIO_WORKER_METRICS_URLS=\([^ ]*\).*/\1/p' "$state/run/run.env")
+[[ -n "$metrics_url" ]] || fail "run.env names no worker metrics URL"
+worker_metrics=$(curl -fsS "$metrics_url") || fail "the worker's metrics did not answer at $metrics_url"
+for series in 'temporal_worker_task_slots_available{worker_type="WorkflowWorker",task_queue="provisio"}' \
+  'temporal_worker_task_slots_used{worker_type="ActivityWorker",task_queue="provisio"}' \
+  'temporal_long_request_latency_count{operation="PollWorkflowTaskQueue",task_queue="provisio"}' \
+  'temporal_workflow_task_schedule_to_start_latency_count{task_queue="provisio",workflow_type="ProvisionApplication"}' \
+  'temporal_sticky_cache_size{task_queue="provisio"}'; do
+  grep -qF "$series " <<<"$worker_metrics" || fail "the worker's metrics lack $series"
+done
+log "the worker serves its metrics ($(grep -c '^temporal_' <<<"$worker_metrics") series)"
 
 # Stopping it stops everything it started.
 started=$(grep -ho 'pid [0-9]*' "$state/run.out" | awk '{print $2}')

@@ -98,6 +98,22 @@ temporal::Result<ApiConfig> ApiConfig::FromEnvironment(
     config.codec_key = *codec_key;
     config.codec_key_id = get("PROVISIO_CODEC_KEY_ID").value_or(config.codec_key_id);
   }
+  if (auto entries = get("PROVISIO_CODEC_DECRYPT_ONLY_KEYS")) {
+    std::size_t start = 0;
+    while (start <= entries->size()) {
+      const std::size_t comma = std::min(entries->find(',', start), entries->size());
+      const std::string entry = entries->substr(start, comma - start);
+      start = comma + 1;
+      if (entry.empty()) continue;
+      const std::size_t equals = entry.find('=');
+      if (equals == std::string::npos || equals == 0)
+        return Invalid("PROVISIO_CODEC_DECRYPT_ONLY_KEYS",
+                       "\"" + entry.substr(0, 24) + "...\" is not id=hex");
+      auto old_key = RawKey("PROVISIO_CODEC_DECRYPT_ONLY_KEYS", entry.substr(equals + 1));
+      if (!old_key) return old_key.error();
+      config.codec_decrypt_only_keys[entry.substr(0, equals)] = *old_key;
+    }
+  }
   config.templates_dir = get("PROVISIO_TEMPLATES_DIR").value_or(default_templates_dir);
   config.ui_dir = get("PROVISIO_UI_DIR").value_or("");
 

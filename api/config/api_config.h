@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct ApiConfig {
   /// codec_key (raw bytes; empty = payloads in plaintext) and its id.
   std::string codec_key;
   std::string codec_key_id = "provisio";
+  /// codec_decrypt_only_keys: older codec keys by id (raw bytes), kept after a
+  /// rotation so that old payloads and sealed outputs still open
+  /// (PROVISIO_CODEC_DECRYPT_ONLY_KEYS="id=hex,id=hex", as the workers read it).
+  std::map<std::string, std::string> codec_decrypt_only_keys;
   /// templates_dir: the catalogue.
   std::string templates_dir;
   /// ui_dir: the built web UI (ui/dist) served at /; empty = no UI.

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "handlers/application_reader.h"
 #include "platform/blocking.h"
 #include "platform/services.h"
 #include "temporal/converter/aes_gcm_codec.h"
@@ -49,9 +50,16 @@ std::variant<std::shared_ptr<temporal::PayloadCodec>, Problem> CodecFor(
   if (config.codec_key.empty())
     return Problem::Unavailable(
         "this API has no codec key (PROVISIO_CODEC_KEY_HEX): payloads are not encrypted");
-  temporal::Bytes key(config.codec_key.size());
-  std::memcpy(key.data(), config.codec_key.data(), key.size());
-  auto codec = temporal::AesGcmCodec::Create(config.codec_key_id, std::move(key));
+  const auto bytes = [](const std::string& raw) {
+    temporal::Bytes key(raw.size());
+    std::memcpy(key.data(), raw.data(), key.size());
+    return key;
+  };
+  // Older keys decrypt what was written before a rotation; encode uses the current one.
+  std::map<std::string, temporal::Bytes> decrypt_only;
+  for (const auto& [id, raw] : config.codec_decrypt_only_keys) decrypt_only[id] = bytes(raw);
+  auto codec =
+      temporal::AesGcmCodec::Create(config.codec_key_id, bytes(config.codec_key), decrypt_only);
   if (!codec) return Problem::Internal(codec.error().message());
   return std::shared_ptr<temporal::PayloadCodec>(*codec);
 }
@@ -98,6 +106,12 @@ boost::asio::awaitable<Outcome<PayloadsJson>> RunCodec(RequestContext& context,
   if (auto* problem = std::get_if<Problem>(&codec)) co_return *problem;
   auto payloads = FromJson(input);
   if (auto* problem = std::get_if<Problem>(&payloads)) co_return *problem;
+  std::size_t encrypted = 0;
+  for (const temporal::Payload& payload : std::get<0>(payloads)) {
+    auto encoding = payload.metadata().find(std::string(temporal::kMetadataEncoding));
+    if (encoding != payload.metadata().end() && encoding->second == temporal::kEncodingEncrypted)
+      ++encrypted;
+  }
   temporal::Result<std::vector<temporal::Payload>> done =
       co_await RunBlocking(context.services.blocking, [&] {
         auto& codec_ptr = std::get<0>(codec);
@@ -108,6 +122,18 @@ boost::asio::awaitable<Outcome<PayloadsJson>> RunCodec(RequestContext& context,
   if (!done)
     co_return Problem::BadRequest("invalid-field", "payloads: " + done.error().message(),
                                   "payloads");
+  if (direction == CodecDirection::kDecode && encrypted > 0) {
+    // Who read what was encrypted, and when: a decode the trail does not
+    // record is not answered. The codec protocol names no workflow, so the
+    // row's workflow id is "codec:<namespace>".
+    const std::string& name = context.services.config.temporal_namespace;
+    temporal::Status audited = co_await RunBlocking(context.services.blocking, [&] {
+      return AuditFromApi(context.services, context.user->id(), "codec-decode", "codec:" + name,
+                          std::nullopt, std::nullopt,
+                          nlohmann::json{{"payloads", encrypted}, {"namespace", name}});
+    });
+    if (!audited) co_return Problem::Unavailable("the audit trail could not be written; try again");
+  }
   co_return ToJson(*done);
 }
 

@@ -60,10 +60,16 @@ boost::asio::awaitable<Outcome<RevealedOutputView>> RevealOutput(RequestContext&
     co_return Problem::Unavailable(
         "this API has no codec key (PROVISIO_CODEC_KEY_HEX) to open sealed outputs with");
 
+  // The current key, and older ones kept after a rotation: an output sealed
+  // before it opens with the key its id names.
   std::map<std::string, temporal::Bytes> keys;
-  temporal::Bytes key(services.config.codec_key.size());
-  std::memcpy(key.data(), services.config.codec_key.data(), key.size());
-  keys.emplace(services.config.codec_key_id, std::move(key));
+  const auto add_key = [&keys](const std::string& id, const std::string& raw) {
+    temporal::Bytes key(raw.size());
+    std::memcpy(key.data(), raw.data(), key.size());
+    keys.emplace(id, std::move(key));
+  };
+  add_key(services.config.codec_key_id, services.config.codec_key);
+  for (const auto& [old_id, raw] : services.config.codec_decrypt_only_keys) add_key(old_id, raw);
   temporal::Result<std::string> opened = secrets::OpenSealedText(keys, *output->second.sealed);
   if (!opened) {
     spdlog::error("request {}: opening output {} of {}: {}", context.info.request_id, name, id,

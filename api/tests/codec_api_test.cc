@@ -73,9 +73,25 @@ TEST_F(CodecApiTest, EncodeThenDecodeRoundTripsForTheWebUiOrigin) {
   EXPECT_EQ(Unbase64(sealed["metadata"]["encryption-key-id"]), Env("PROVISIO_CODEC_KEY_ID"));
   EXPECT_EQ(Unbase64(sealed["data"]).find("hello"), std::string::npos);
 
+  const std::string audited =
+      "SELECT count(*) FROM audit_events WHERE action = 'codec-decode' AND actor = $1";
+  const std::vector<std::string> none = Sql(audited, {User("operator")});
   Reply decoded = Codec(ui, "decode", encoded.Json());
   ASSERT_EQ(decoded.status, 200) << decoded.body;
   EXPECT_EQ(decoded.Json(), plain);
+  // Each decode of encrypted payloads is audited: who, how many, which namespace.
+  EXPECT_EQ(none, std::vector<std::string>{"0"});
+  EXPECT_EQ(
+      Sql("SELECT workflow_id || ' ' || (details->>'payloads') FROM audit_events"
+          " WHERE action = 'codec-decode' AND actor = $1",
+          {User("operator")}),
+      std::vector<std::string>{
+          "codec:" +
+          (Env("TEMPORAL_NAMESPACE").empty() ? std::string("default") : Env("TEMPORAL_NAMESPACE")) +
+          " 1"});
+  // A decode with nothing encrypted reveals nothing and is not audited.
+  ASSERT_EQ(Codec(ui, "decode", plain).status, 200);
+  EXPECT_EQ(Sql(audited, {User("operator")}), std::vector<std::string>{"1"});
 
   // The preflight: answered for the Web UI's origin only.
   Reply preflight = ui.Send(http::verb::options, "/api/codec/decode", std::nullopt,
@@ -106,6 +122,72 @@ TEST_F(CodecApiTest, EncodeThenDecodeRoundTripsForTheWebUiOrigin) {
   EXPECT_EQ(namespace_refused.Json()["field"], "X-Namespace");
   Reply not_base64 = Codec(ui, "decode", {{"payloads", {{{"metadata", {{"encoding", "%%"}}}}}}});
   EXPECT_EQ(not_base64.Json()["field"], "payloads[0].metadata.encoding");
+}
+
+TEST_F(CodecApiTest, AfterAKeyRotationOldPayloadsStillDecodeAndNewOnesUseTheNewKey) {
+  const nlohmann::json plain = {
+      {"payloads",
+       {{{"metadata", {{"encoding", Base64("json/plain")}}}, {"data", Base64("\"before\"")}}}}};
+  HttpClient before = WebUi(User("operator"));
+  Reply old_payload = Codec(before, "encode", plain);
+  ASSERT_EQ(old_payload.status, 200) << old_payload.body;
+
+  // Rotate as the deployment does: a new current key, the old one listed in
+  // PROVISIO_CODEC_DECRYPT_ONLY_KEYS.
+  const std::string old_id = Env("PROVISIO_CODEC_KEY_ID");
+  const std::string new_hex = RandomHex(64);
+  const auto configured = [&](const std::string& decrypt_only) {
+    std::map<std::string, std::string> environment = {
+        {"PROVISIO_DATABASE", ConnInfo(database_)},
+        {"PROVISIO_APPROVAL_KEY_HEX", approval_key_hex_},
+        {"PROVISIO_CODEC_KEY_HEX", new_hex},
+        {"PROVISIO_CODEC_KEY_ID", "rotated"},
+        {"PROVISIO_CODEC_DECRYPT_ONLY_KEYS", decrypt_only}};
+    return ApiConfig::FromEnvironment(
+        [&](const char* name) -> std::optional<std::string> {
+          auto it = environment.find(name);
+          return it == environment.end() ? std::nullopt : std::optional<std::string>(it->second);
+        },
+        templates_dir_);
+  };
+  auto rotated = configured(old_id + "=" + Env("PROVISIO_CODEC_KEY_HEX"));
+  ASSERT_TRUE(rotated.ok()) << rotated.error();
+  ASSERT_EQ(rotated->codec_decrypt_only_keys.count(old_id), 1u);
+  for (const char* bad : {"no-equals-sign", "=abcd", "old=not-hex"}) {
+    auto refused = configured(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message().find("PROVISIO_CODEC_DECRYPT_ONLY_KEYS"), std::string::npos)
+        << refused.error().message();
+  }
+
+  StopApi();
+  StartApi([&](ApiConfig& config) {
+    config.temporal_ui_origin = kUiOrigin;
+    config.codec_key = rotated->codec_key;
+    config.codec_key_id = rotated->codec_key_id;
+    config.codec_decrypt_only_keys = rotated->codec_decrypt_only_keys;
+  });
+  HttpClient after = WebUi(User("operator"));
+  Reply decoded_old = Codec(after, "decode", old_payload.Json());
+  ASSERT_EQ(decoded_old.status, 200) << decoded_old.body;
+  EXPECT_EQ(decoded_old.Json(), plain);
+  Reply new_payload = Codec(after, "encode", plain);
+  ASSERT_EQ(new_payload.status, 200) << new_payload.body;
+  EXPECT_EQ(Unbase64(new_payload.Json()["payloads"][0]["metadata"]["encryption-key-id"]),
+            "rotated");
+
+  // Without the old key kept, the old payload cannot be opened: a clear 400.
+  StopApi();
+  StartApi([&](ApiConfig& config) {
+    config.temporal_ui_origin = kUiOrigin;
+    config.codec_key = rotated->codec_key;
+    config.codec_key_id = rotated->codec_key_id;
+  });
+  HttpClient forgetful = WebUi(User("operator"));
+  Reply lost = Codec(forgetful, "decode", old_payload.Json());
+  EXPECT_EQ(lost.status, 400) << lost.body;
+  EXPECT_NE(lost.Json()["detail"].get<std::string>().find(old_id), std::string::npos) << lost.body;
+  EXPECT_EQ(Codec(forgetful, "decode", new_payload.Json()).status, 200);
 }
 
 TEST_F(CodecApiTest, DecodesAPayloadFromARealHistory) {

@@ -54,11 +54,13 @@ export function whyNoAuthorizers(
   roles: string[],
 ): string {
   const needed = Math.max(1, count);
-  const holders = `holders of the role ${roles.join(" or ")}`;
+  const role = `the role ${roles.join(" or ")}`;
   if (available.length === 0)
-    return `Nobody may authorize this template yet: nobody who may decide your request is among the ${holders}. Ask an admin.`;
+    return `Nobody may authorize this template yet (it needs someone with ${role}). Ask an admin.`;
   if (available.length < needed)
-    return `This template needs ${needed} authorizers, but only ${available.length} of the ${holders} may decide your request. Ask an admin.`;
+    return `This template needs ${needed} authorizers, but only ${available.length} ${
+      available.length === 1 ? "person" : "people"
+    } with ${role} may decide your request. Ask an admin.`;
   return "";
 }
 

@@ -171,11 +171,11 @@ export function getTemplate(name: string): Promise<Template> {
  */
 export async function listAuthorizers(template: string): Promise<Authorizer[]> {
   return (
-    await call<{ items: Authorizer[] }>(
+    await call<{ authorizers: Authorizer[] }>(
       "GET",
       "/api/templates/" + encodeURIComponent(template) + "/authorizers",
     )
-  ).items;
+  ).authorizers;
 }
 
 export function createApplication(

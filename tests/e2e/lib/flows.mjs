@@ -19,12 +19,15 @@ export async function waitForStatus(page, status, timeout = 120_000) {
 
 /**
  * requestThroughForm fills the request form and submits it; answers the new
- * request's id (from the page it lands on).
+ * request's id (from the page it lands on). `authorizer` is the user id the
+ * requester names in the form's Authorizer select (the templates the specs
+ * use need one decision).
  */
 export async function requestThroughForm(
   page,
-  { template, application, parameters, waitSeconds },
+  { template, application, parameters, authorizer, waitSeconds },
 ) {
+  assert.ok(authorizer, "requestThroughForm needs the authorizer to name");
   await page.getByRole("link", { name: "New request" }).first().click();
   await page.getByLabel("Template").selectOption(template);
   await page.getByRole("group").first().waitFor();
@@ -35,6 +38,9 @@ export async function requestThroughForm(
       await field.selectOption(value);
     else await field.fill(value);
   }
+  // The select appears once the template's authorizers are loaded;
+  // selectOption waits for it and for the option.
+  await page.getByLabel("Authorizer", { exact: true }).selectOption(authorizer);
   if (waitSeconds)
     await page.getByLabel(/Wait for a decision/).fill(String(waitSeconds));
   await page.getByRole("button", { name: "Request" }).click();

@@ -51,6 +51,7 @@ test("an operator resolves a stuck resource with retry", async (t) => {
     template: "local-site",
     application,
     parameters: { "Site name": application },
+    authorizer: user("bob").id,
     keepOptions: true,
   });
   await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");

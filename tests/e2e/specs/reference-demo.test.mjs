@@ -57,14 +57,42 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
     .getByTestId("field-error")
     .filter({ hasText: nameLabel + " does not fit" })
     .waitFor();
+  // The authorizer is named in the form, by name and id, from the users
+  // holding one of the template's roles: of the demo users only bob holds
+  // one (platform-admin, cloud-approver); alice, carol and dave are not offered.
+  const bobId = user("bob").id;
+  const authorizerSelect = alice.page.getByLabel("Authorizer", {
+    exact: true,
+  });
+  const bobOption = authorizerSelect.locator(`option[value="${bobId}"]`);
+  await bobOption.waitFor({ state: "attached" });
+  assert.equal(
+    (await bobOption.textContent()).trim(),
+    `Bob Authorizer (${bobId})`,
+  );
+  const offered = await authorizerSelect
+    .locator("option")
+    .evaluateAll((options) =>
+      options.map((option) => option.value).filter(Boolean),
+    );
+  assert.deepEqual(offered, [bobId]);
   await review(alice.page, "new-request");
 
   const id = await requestThroughForm(alice.page, {
     template: useS3 ? "static-site" : "local-site",
     application,
     parameters: { [nameLabel]: bucket, Heading: "Hello from the browser test" },
+    authorizer: bobId,
   });
   await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");
+  // The page names the authorizer and counts down to the state's deadline.
+  const named = alice.page.getByTestId("named-authorizers");
+  await named.waitFor();
+  assert.match(await named.textContent(), new RegExp(`\\b${bobId}\\b`));
+  await alice.page
+    .getByTestId("authorization-deadline")
+    .getByText(/left$/)
+    .waitFor();
   await review(alice.page, "request-awaiting");
   const temporalLink = alice.page.getByRole("link", {
     name: /Workflow in Temporal Web UI/,
@@ -91,6 +119,10 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
     .click();
   await bob.page.waitForURL(new RegExp(`/requests/${id}/authorize`));
   await bob.page.getByTestId("plan").waitFor();
+  await bob.page
+    .getByTestId("authorization-deadline")
+    .getByText(/left$/)
+    .waitFor();
   const firstHash = await bob.page.getByTestId("plan-hash").textContent();
 
   await bob.page.getByLabel("Region").selectOption("eu-west-1");

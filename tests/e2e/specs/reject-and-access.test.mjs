@@ -25,6 +25,7 @@ test("the requester cannot decide; the authorizer rejects with a reason; both se
     template: "local-site",
     application,
     parameters: { "Site name": application },
+    authorizer: user("bob").id,
   });
   await waitForStatus(alice.page, "AWAITING_AUTHORIZATION");
   await review(alice.page, "request-awaiting");

@@ -23,6 +23,7 @@ test("no decision before the deadline ends the request AUTHORIZATION_TIMED_OUT",
     template: "local-site",
     application,
     parameters: { "Site name": application },
+    authorizer: user("bob").id,
     waitSeconds: 8,
   });
   await waitForStatus(alice.page, "AUTHORIZATION_TIMED_OUT");

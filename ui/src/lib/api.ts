@@ -7,6 +7,7 @@
 import type {
   Application,
   AuthorizeInput,
+  Authorizer,
   CreateApplicationInput,
   Problem,
   Session,
@@ -161,6 +162,20 @@ export async function listTemplates(): Promise<TemplateSummary[]> {
 
 export function getTemplate(name: string): Promise<Template> {
   return call<Template>("GET", "/api/templates/" + encodeURIComponent(name));
+}
+
+/**
+ * listAuthorizers answers who may be named to decide a request of the
+ * template: holders of one of its approval roles, the signed-in user left out
+ * unless the template allows self-approval.
+ */
+export async function listAuthorizers(template: string): Promise<Authorizer[]> {
+  return (
+    await call<{ authorizers: Authorizer[] }>(
+      "GET",
+      "/api/templates/" + encodeURIComponent(template) + "/authorizers",
+    )
+  ).authorizers;
 }
 
 export function createApplication(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorizationDeadline } from "./deadline";
-import type { Notification } from "./types";
+import { authorizationDeadline, stateDeadline } from "./deadline";
+import type { Notification, RequestState } from "./types";
 
 const asked: Notification = {
   id: "site-1/authorization/1",
@@ -25,5 +25,35 @@ describe("authorizationDeadline", () => {
   it("prefers a deadline the notification carries", () => {
     const carried = { ...asked, body: { deadline: "2026-12-07T20:00:30Z" } };
     expect(authorizationDeadline(carried, "2h")).toBe("2026-12-07T20:00:30Z");
+  });
+});
+
+const awaiting: RequestState = {
+  status: "AWAITING_AUTHORIZATION",
+  version: 3,
+  applicationId: "site-1",
+  requester: "alice",
+  team: "payments",
+  template: "static-site",
+  planSummary: [],
+  approvers: ["bob"],
+  authorizationDeadline: "2026-12-07T20:05:00Z",
+  approvals: [],
+  outputs: {},
+  rounds: 1,
+};
+
+describe("stateDeadline", () => {
+  it("is the state's deadline while the request awaits a decision", () => {
+    expect(stateDeadline(awaiting)).toBe("2026-12-07T20:05:00Z");
+  });
+
+  it("is nothing once the request no longer waits, or before the API sends it", () => {
+    expect(stateDeadline({ ...awaiting, status: "PROVISIONING" })).toBe(
+      undefined,
+    );
+    expect(
+      stateDeadline({ ...awaiting, authorizationDeadline: undefined }),
+    ).toBe(undefined);
   });
 });

@@ -1,15 +1,25 @@
-// When a request awaiting authorization stops waiting. Neither the state nor
-// the notification carries the deadline yet, so it is worked out as the
-// workflow does: from when the authorizers were asked (the notification's
-// time) plus the template's approval timeout, or the platform's 120 s when
-// the template names none. A request that set its own
-// authorizationTimeoutSeconds is not known here: body.deadline, when the API
-// adds it, wins.
+// When a request awaiting authorization stops waiting. The request's state
+// carries it (`authorizationDeadline`, while AWAITING_AUTHORIZATION) and so
+// does the notification that asked the authorizers (`body.deadline`): a page
+// that has the state uses the state's; the inbox, which has only the
+// notification, uses its body.deadline. A notification recorded before the
+// API added body.deadline falls back to what the workflow does: when the
+// authorizers were asked (the notification's time) plus the template's
+// approval timeout, or the platform's 120 s when the template names none
+// (wrong for a request that set its own authorizationTimeoutSeconds).
 import { parseDuration } from "./time";
-import type { Notification } from "./types";
+import type { Notification, RequestState } from "./types";
 
 export const defaultAuthorizationTimeoutMs = 120_000;
 
+/** stateDeadline is the deadline of a request awaiting a decision, or undefined. */
+export function stateDeadline(state: RequestState): string | undefined {
+  return state.status === "AWAITING_AUTHORIZATION"
+    ? state.authorizationDeadline
+    : undefined;
+}
+
+/** authorizationDeadline is the deadline an authorization_requested notification names. */
 export function authorizationDeadline(
   notification: Notification,
   templateTimeout: string | undefined,

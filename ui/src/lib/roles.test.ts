@@ -56,6 +56,22 @@ describe("whyNotAuthorizer", () => {
     ).toBe("");
   });
 
+  it("lets only the named authorizers decide when the requester named some", () => {
+    const named = { ...awaiting, approvers: ["dave"] };
+    expect(
+      whyNotAuthorizer(session("bob", ["cloud-approver"]), named),
+    ).toContain("you are not one of them");
+    expect(whyNotAuthorizer(session("dave", ["platform-admin"]), named)).toBe(
+      "",
+    );
+    expect(
+      whyNotAuthorizer(session("bob", ["cloud-approver"]), {
+        ...awaiting,
+        approvers: [],
+      }),
+    ).toBe("");
+  });
+
   it("names the roles needed", () => {
     expect(
       whyNotAuthorizer(session("carol", ["operator"]), awaiting),

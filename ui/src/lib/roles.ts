@@ -40,5 +40,9 @@ export function whyNotAuthorizer(
       session.roles.length ? session.roles.join(", ") : "none"
     }.`;
   }
+  const named = state.approvers ?? [];
+  if (named.length && !named.includes(session.user)) {
+    return `The requester named who decides this request (${named.join(", ")}); you are not one of them.`;
+  }
   return "";
 }

@@ -63,6 +63,14 @@ export interface Template extends TemplateSummary {
   parameterSchema: JsonSchema;
 }
 
+/** Authorizer: a user who may be named to decide a template's requests. */
+export interface Authorizer {
+  user: string;
+  displayName: string;
+  /** roles: the roles of the template's policy this user holds. */
+  roles: string[];
+}
+
 export interface AttributeChange {
   name: string;
   before?: unknown;
@@ -117,6 +125,14 @@ export interface RequestState {
   planHash?: string;
   planSummary: ResourceChange[];
   policy?: { roles: string[]; count: number; selfApproval: boolean };
+  /**
+   * approvers: the authorizers the requester named; only they may decide.
+   * Empty (or absent, from older records): anyone holding a role of the
+   * policy may.
+   */
+  approvers?: string[];
+  /** When the request stops waiting for a decision (RFC 3339), while AWAITING_AUTHORIZATION. */
+  authorizationDeadline?: string;
   approvals: Decision[];
   outputs: Record<string, unknown>;
   error?: string;
@@ -149,6 +165,8 @@ export interface CreateApplicationInput {
   application: string;
   template: string;
   parameters: Record<string, unknown>;
+  /** approvers: the named authorizers (1 to 16 distinct users holding a role of the policy). */
+  approvers?: string[];
   authorizationTimeoutSeconds?: number;
   failurePolicy?: { onFailure: string; applyAttempts?: number };
 }

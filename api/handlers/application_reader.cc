@@ -89,10 +89,23 @@ temporal::Result<Progress> ReadProgress(Services& services, const std::string& i
         " FROM apply_progress WHERE workflow_id = $1 ORDER BY recorded_at, address",
         {id});
     auto cursor = rows ? db.Query(kCursorSql, {id}) : rows;
+    // The versions whose status differs from the one before: the timeline.
+    auto changes = cursor ? db.Query(
+                                "SELECT status, version, to_char(recorded_at AT TIME ZONE 'UTC',"
+                                " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM"
+                                " (SELECT status, version, recorded_at,"
+                                "  lag(status) OVER (ORDER BY version) AS before"
+                                "  FROM request_states WHERE workflow_id = $1) recorded"
+                                " WHERE before IS DISTINCT FROM status ORDER BY version",
+                                {id})
+                          : cursor;
     (void)db.Exec("COMMIT");
     if (!rows) return rows.error();
     if (!cursor) return cursor.error();
+    if (!changes) return changes.error();
     Progress progress;
+    for (const database::Row& row : *changes)
+      progress.timeline.push_back({*row[0], std::stoll(*row[1]), *row[2]});
     for (const database::Row& row : *rows) {
       progress.rows.push_back({*row[0], *row[1], *row[2], *row[3], std::stoll(*row[4]),
                                std::stoi(*row[5]), std::stoi(*row[6]), std::stoll(*row[7]),

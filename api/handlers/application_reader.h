@@ -52,8 +52,10 @@ temporal::Result<std::int64_t> ReadCursor(Services& services, const std::string&
 struct Progress {
   std::vector<ResourceProgressView> rows;
   std::int64_t cursor = 0;
+  /// timeline: each recorded change of status, oldest first.
+  std::vector<StatusChangeView> timeline;
 };
-/// ReadProgress reads both in one snapshot.
+/// ReadProgress reads all three in one snapshot.
 temporal::Result<Progress> ReadProgress(Services& services, const std::string& id);
 
 /// MayRead: operators and admins read every request; others those they made,

@@ -120,6 +120,17 @@ BOOST_DESCRIBE_STRUCT(ResourceProgressView, (),
                       (plan_hash, address, action, status, elapsed_ms, done, total, version,
                        recorded_at))
 
+struct StatusChangeView {
+  std::string status;
+  std::int64_t version = 0;
+  std::string at;
+  static void Rules(json::FieldRules& rules) {
+    rules["version"].description = "The state version that changed to this status.";
+    rules["at"].description = "When the change was recorded (RFC 3339, milliseconds, UTC).";
+  }
+};
+BOOST_DESCRIBE_STRUCT(StatusChangeView, (), (status, version, at))
+
 struct ApplicationView {
   static constexpr std::string_view kDescription =
       "A request for resources: its state, each resource's apply progress, and the cursor to "
@@ -129,8 +140,11 @@ struct ApplicationView {
   std::string source;
   RequestStateView state;
   std::vector<ResourceProgressView> progress;
+  std::vector<StatusChangeView> timeline;
   static void Rules(json::FieldRules& rules) {
     rules["id"].description = "The application id: the ProvisionApplication workflow's id.";
+    rules["timeline"].description =
+        "Each change of status, oldest first, with when it was recorded (request_states).";
     rules["version"].description =
         "Grows with every state change and every progress row written: pass it as "
         "waitAfterVersion to wait for the next change.";
@@ -141,7 +155,7 @@ struct ApplicationView {
         .one_of = {"workflow", "database"}};
   }
 };
-BOOST_DESCRIBE_STRUCT(ApplicationView, (), (id, version, source, state, progress))
+BOOST_DESCRIBE_STRUCT(ApplicationView, (), (id, version, source, state, progress, timeline))
 
 /// MakeStateView shows a workflow's RequestState.
 RequestStateView MakeStateView(const model::RequestState& state);

@@ -33,8 +33,12 @@ boost::asio::awaitable<temporal::Result<ApplicationView>> Read(Services& service
     auto loaded = source == StateSource::kRecorded ? LoadRecordedState(services, id)
                                                    : LoadState(services, id);
     if (!loaded) return loaded.error();
-    return ApplicationView{id, progress->cursor, loaded->source, MakeStateView(loaded->state),
-                           std::move(progress->rows)};
+    return ApplicationView{id,
+                           progress->cursor,
+                           loaded->source,
+                           MakeStateView(loaded->state),
+                           std::move(progress->rows),
+                           std::move(progress->timeline)};
   });
 }
 

@@ -81,6 +81,21 @@ TEST_F(ApplicationsTest, TheAuthorizerApprovesOverHttpAndLongPollsFollowItToProv
   ASSERT_EQ(done["state"]["approvals"].size(), 1u);
   EXPECT_EQ(done["state"]["approvals"][0]["user"], User("authorizer"));
   EXPECT_EQ(done["state"]["approvals"][0]["reason"], "looks right");
+  // The timeline: each change of status once, in order, with its recorded time.
+  const nlohmann::json& timeline = done["timeline"];
+  ASSERT_GE(timeline.size(), 4u) << done.dump();
+  EXPECT_EQ(timeline.front()["status"], "VALIDATING");
+  EXPECT_EQ(timeline.back()["status"], "PROVISIONED");
+  bool awaited = false;
+  for (std::size_t i = 0; i < timeline.size(); ++i) {
+    awaited = awaited || timeline[i]["status"] == "AWAITING_AUTHORIZATION";
+    if (i == 0) continue;
+    EXPECT_NE(timeline[i]["status"], timeline[i - 1]["status"]) << timeline.dump();
+    EXPECT_GT(timeline[i]["version"], timeline[i - 1]["version"]) << timeline.dump();
+    EXPECT_GE(timeline[i]["at"].get<std::string>(), timeline[i - 1]["at"].get<std::string>())
+        << timeline.dump();
+  }
+  EXPECT_TRUE(awaited) << timeline.dump();
   ASSERT_FALSE(done["progress"].empty()) << done.dump();
   for (const auto& row : done["progress"]) {
     EXPECT_EQ(row["status"], "complete") << row.dump();

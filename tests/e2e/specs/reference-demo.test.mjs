@@ -148,6 +148,18 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
   )) {
     assert.equal(status, "complete");
   }
+  // The timeline shows every status the request went through, from the
+  // recorded history: the first one too, though the page opened after it.
+  const timeline = await alice.page
+    .getByRole("list", { name: "Status changes" })
+    .getByRole("listitem")
+    .allTextContents();
+  assert.match(timeline[0], /Validating/);
+  assert.ok(
+    timeline.some((entry) => /Awaiting authorization/.test(entry)),
+    timeline.join(" | "),
+  );
+  assert.match(timeline.at(-1), /Provisioned/);
   await alice.page.getByText("Fine for the demo").waitFor();
   const outputs = await alice.page.getByTestId("outputs").textContent();
   if (useS3) assert.match(outputs, new RegExp(bucket));

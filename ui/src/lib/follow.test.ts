@@ -8,6 +8,7 @@ function application(version: number, status: Status): Application {
     version,
     source: "workflow",
     progress: [],
+    timeline: [],
     state: {
       status,
       version,

@@ -152,12 +152,21 @@ export interface ResourceProgress {
   recordedAt: string;
 }
 
+/** One change of status, as request_states recorded it. */
+export interface StatusChange {
+  status: string;
+  version: number;
+  at: string;
+}
+
 export interface Application {
   id: string;
   version: number;
   source: "workflow" | "database";
   state: RequestState;
   progress: ResourceProgress[];
+  /** Each change of status, oldest first, with when it was recorded. */
+  timeline: StatusChange[];
 }
 
 export interface CreateApplicationInput {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -34,8 +35,13 @@ type bucketModel struct {
 	Tags         types.Map     `tfsdk:"tags"`
 	Versioning   types.Bool    `tfsdk:"versioning"`
 	Website      *websiteModel `tfsdk:"website"`
+	PublicRead   types.Bool    `tfsdk:"public_read"`
 	ForceDestroy types.Bool    `tfsdk:"force_destroy"`
 }
+
+// publicReadSid names the bucket policy statement public_read puts: the
+// provider recognises its own and leaves other policies alone.
+const publicReadSid = "ProvisioPublicRead"
 
 type websiteModel struct {
 	IndexDocument types.String `tfsdk:"index_document"`
@@ -68,6 +74,8 @@ func (r *bucketResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"index_document": schema.StringAttribute{Required: true, Description: "Key suffix served for directory requests, such as index.html."},
 					"error_document": schema.StringAttribute{Optional: true, Description: "Key served for 4XX errors."},
 				}},
+			"public_read": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Whether anyone may read its objects (a website's pages): a bucket policy allowing s3:GetObject to everyone, with the public access block lifted. Turning it off removes that policy and blocks public access again."},
 			"force_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				Description: "Whether destroying the bucket first deletes every object (and version) in it."},
 		},
@@ -166,6 +174,11 @@ func (r *bucketResource) read(ctx context.Context, m *bucketModel) (found bool, 
 	default:
 		return true, fmt.Errorf("website: %w", err)
 	}
+	public, err := hasPublicReadPolicy(ctx, s3c, bucket)
+	if err != nil {
+		return true, fmt.Errorf("public_read: %w", err)
+	}
+	m.PublicRead = types.BoolValue(public)
 	m.ID = types.StringValue(bucket)
 	m.Region = types.StringValue(region)
 	m.ARN = types.StringValue("arn:aws:s3:::" + bucket)
@@ -228,7 +241,53 @@ func (r *bucketResource) configure(ctx context.Context, s3c *awss3.Client, want 
 	} else if _, err := s3c.DeleteBucketWebsite(ctx, &awss3.DeleteBucketWebsiteInput{Bucket: bucket}); err != nil {
 		return fmt.Errorf("website: %w", err)
 	}
+	if err := setPublicRead(ctx, s3c, want.Bucket.ValueString(), want.PublicRead.ValueBool()); err != nil {
+		return fmt.Errorf("public_read: %w", err)
+	}
 	return nil
+}
+
+// hasPublicReadPolicy is whether the bucket's policy is the one public_read
+// puts.
+func hasPublicReadPolicy(ctx context.Context, s3c *awss3.Client, bucket string) (bool, error) {
+	out, err := s3c.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if errorCode(err) == "NoSuchBucketPolicy" || httpStatus(err) == 404 {
+			return false, nil
+		}
+		return false, err
+	}
+	return strings.Contains(aws.ToString(out.Policy), `"`+publicReadSid+`"`), nil
+}
+
+// setPublicRead puts or removes the public-read policy. AWS blocks public
+// policies on new buckets, so the block is lifted first, and put back when
+// the policy goes.
+func setPublicRead(ctx context.Context, s3c *awss3.Client, bucket string, public bool) error {
+	has, err := hasPublicReadPolicy(ctx, s3c, bucket)
+	if err != nil || has == public {
+		return err
+	}
+	block := func(on bool) error {
+		_, err := s3c.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: aws.String(bucket),
+			PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+				BlockPublicAcls: aws.Bool(on), IgnorePublicAcls: aws.Bool(on),
+				BlockPublicPolicy: aws.Bool(on), RestrictPublicBuckets: aws.Bool(on)}})
+		return err
+	}
+	if !public {
+		if _, err := s3c.DeleteBucketPolicy(ctx, &awss3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}); err != nil {
+			return err
+		}
+		return block(true)
+	}
+	if err := block(false); err != nil {
+		return err
+	}
+	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":%q,"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}`,
+		publicReadSid, bucket)
+	_, err = s3c.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)})
+	return err
 }
 
 func (r *bucketResource) markFor(bucket string) string {

@@ -31,6 +31,7 @@ type objectModel struct {
 	Content     types.String `tfsdk:"content"`
 	ContentType types.String `tfsdk:"content_type"`
 	ETag        types.String `tfsdk:"etag"`
+	URL         types.String `tfsdk:"url"`
 }
 
 func newObjectResource() resource.Resource { return &objectResource{} }
@@ -54,6 +55,8 @@ func (r *objectResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Description: "The Content-Type it is served with."},
 			"etag": schema.StringAttribute{Computed: true, Description: "The entity tag S3 gives the content (unquoted).",
 				PlanModifiers: []planmodifier.String{etagModifier{}}},
+			"url": schema.StringAttribute{Computed: true, Description: "Where the object is served (on the endpoint, or the bucket's regional AWS address); a website bucket's index is read there.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		},
 	}
 }
@@ -111,6 +114,7 @@ func (r *objectResource) read(ctx context.Context, s3c *awss3.Client, m *objectM
 	m.Content = types.StringValue(string(body))
 	m.ContentType = types.StringValue(aws.ToString(out.ContentType))
 	m.ETag = types.StringValue(strings.Trim(aws.ToString(out.ETag), `"`))
+	m.URL = types.StringValue(r.client.objectURL(m.Bucket.ValueString(), s3c.Options().Region, m.Key.ValueString()))
 	return true, out.Metadata[markMetadata], nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -23,6 +24,7 @@ func objectConfig(content string) string {
 resource "s3_bucket" "site" {
   bucket        = "acc-objects"
   force_destroy = true
+  public_read   = true
 }
 resource "s3_object" "index" {
   bucket       = s3_bucket.site.bucket
@@ -48,8 +50,19 @@ func expectObject(t *testing.T, bucket, key, content, contentType string) resour
 		if got, want := out.Metadata[markMetadata], mark.For(acctest.Stack, "s3_object", bucket+"/"+key); got != want {
 			return fmt.Errorf("%s/%s carries mark %q, want %q", bucket, key, got, want)
 		}
-		if etag := s.RootModule().Resources["s3_object.index"].Primary.Attributes["etag"]; etag != strings.Trim(aws.ToString(out.ETag), `"`) {
+		attributes := s.RootModule().Resources["s3_object.index"].Primary.Attributes
+		if etag := attributes["etag"]; etag != strings.Trim(aws.ToString(out.ETag), `"`) {
 			return fmt.Errorf("state etag %q, server %q", etag, aws.ToString(out.ETag))
+		}
+		// The url serves the content (moto asks no signature of a GET).
+		served, err := http.Get(attributes["url"])
+		if err != nil {
+			return fmt.Errorf("GET url %q: %w", attributes["url"], err)
+		}
+		defer served.Body.Close()
+		page, _ := io.ReadAll(served.Body)
+		if served.StatusCode != 200 || string(page) != content {
+			return fmt.Errorf("url %q answered %d %q, want %q", attributes["url"], served.StatusCode, page, content)
 		}
 		return nil
 	}
@@ -131,6 +144,58 @@ resource "s3_bucket" "b" {
 }
 `,
 			},
+		},
+	})
+}
+
+// anonymousStatus is the status of an unsigned GET of url.
+func anonymousStatus(url string) (int, error) {
+	served, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	served.Body.Close()
+	return served.StatusCode, nil
+}
+
+func TestAccBucket_publicReadLetsAnyoneReadItsObjectsUntilTurnedOff(t *testing.T) {
+	config := func(public bool) string {
+		return acctest.S3Provider() + fmt.Sprintf(`
+resource "s3_bucket" "site" {
+  bucket        = "acc-public"
+  force_destroy = true
+  public_read   = %t
+}
+resource "s3_object" "index" {
+  bucket  = s3_bucket.site.bucket
+  key     = "index.html"
+  content = "hello"
+}
+`, public)
+	}
+	expectStatus := func(want int) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			url := s.RootModule().Resources["s3_object.index"].Primary.Attributes["url"]
+			got, err := anonymousStatus(url)
+			if err != nil {
+				return err
+			}
+			if got != want {
+				return fmt.Errorf("an unsigned GET of %s answered %d, want %d", url, got, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             expectNoBucket(t, "acc-public"),
+		Steps: []resource.TestStep{
+			{Config: config(false), Check: expectStatus(403)},
+			{Config: config(true), Check: resource.ComposeTestCheckFunc(expectStatus(200),
+				resource.TestCheckResourceAttr("s3_bucket.site", "public_read", "true"))},
+			{ResourceName: "s3_bucket.site", ImportState: true, ImportStateId: "acc-public", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"force_destroy"}},
+			{Config: config(false), Check: expectStatus(403)},
 		},
 	})
 }

@@ -10,6 +10,8 @@ package s3
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -57,6 +59,37 @@ type client struct {
 	// regional returns a client for another region (bucket operations must
 	// be sent to the bucket's region on AWS).
 	regional func(region string) *awss3.Client
+	// endpoint is the configured S3 endpoint URL ("" for AWS itself), and
+	// pathStyle whether buckets are addressed as ENDPOINT/BUCKET.
+	endpoint  string
+	pathStyle bool
+}
+
+// objectURL is where an object is served: on the configured endpoint, path
+// or virtual-hosted style as the client addresses it; on AWS, the bucket's
+// regional virtual-hosted address. A public object (or a website bucket's
+// index) is reachable there; a private one answers 403.
+func (c *client) objectURL(bucket, region, key string) string {
+	segments := strings.Split(key, "/")
+	for i, segment := range segments {
+		segments[i] = url.PathEscape(segment)
+	}
+	escapedKey := strings.Join(segments, "/")
+	if c.endpoint == "" {
+		if c.pathStyle {
+			return fmt.Sprintf("https://s3.%s.amazonaws.com/%s/%s", region, bucket, escapedKey)
+		}
+		return fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", bucket, region, escapedKey)
+	}
+	base := strings.TrimRight(c.endpoint, "/")
+	if c.pathStyle {
+		return base + "/" + bucket + "/" + escapedKey
+	}
+	if parsed, err := url.Parse(base); err == nil && parsed.Host != "" {
+		parsed.Host = bucket + "." + parsed.Host
+		return strings.TrimRight(parsed.String(), "/") + "/" + escapedKey
+	}
+	return base + "/" + bucket + "/" + escapedKey
 }
 
 func (p *s3Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -119,7 +152,15 @@ func (p *s3Provider) Configure(ctx context.Context, req provider.ConfigureReques
 			}
 		})
 	}
-	c := &client{s3: newClient(cfg.Region), region: cfg.Region, stack: m.Stack.ValueString(), regional: newClient}
+	endpoint := ""
+	if cfg.BaseEndpoint != nil {
+		endpoint = *cfg.BaseEndpoint
+	}
+	if !m.Endpoint.IsNull() {
+		endpoint = m.Endpoint.ValueString()
+	}
+	c := &client{s3: newClient(cfg.Region), region: cfg.Region, stack: m.Stack.ValueString(), regional: newClient,
+		endpoint: endpoint, pathStyle: pathStyle}
 	resp.ResourceData = c
 	resp.DataSourceData = c
 }

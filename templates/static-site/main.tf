@@ -15,6 +15,8 @@ provider "s3" {
 resource "s3_bucket" "site" {
   bucket        = var.bucket_name
   force_destroy = true
+  # The site is for everyone to read: index_url (outputs.tf) serves it.
+  public_read = true
   tags = {
     "provisio:stack" = var.provisio_stack
     team             = var.team

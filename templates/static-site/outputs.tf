@@ -9,3 +9,8 @@ output "bucket_arn" {
 output "index_etag" {
   value = s3_object.index.etag
 }
+
+output "index_url" {
+  description = "Where index.html is served."
+  value       = s3_object.index.url
+}

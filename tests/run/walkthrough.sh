@@ -101,7 +101,13 @@ s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
 print(s3.get_object(Bucket=sys.argv[2], Key="index.html")["Body"].read().decode())
 ' "$PROVISIO_S3_ENDPOINT" "$bucket") || fail "no index.html in moto's bucket $bucket"
 grep -q "Hello from the walkthrough" <<<"$index" || fail "index.html lacks the greeting: $index"
-log "PROVISIONED: s3://$bucket/index.html is in moto"
+# The site is public: its index_url output serves the page to anyone.
+index_url=$(jq -r '.state.outputs.index_url // empty' <<<"$done_state")
+[[ "$index_url" == "$PROVISIO_S3_ENDPOINT/$bucket/index.html" ]] ||
+  fail "index_url is \"$index_url\", not $PROVISIO_S3_ENDPOINT/$bucket/index.html"
+curl -fsS "$index_url" | grep -q "Hello from the walkthrough" ||
+  fail "an unsigned GET of $index_url did not serve the page"
+log "PROVISIONED: s3://$bucket/index.html is in moto, and $index_url serves it"
 
 second=$(post alice "$alice_csrf" /api/applications \
   "{\"team\":\"payments\",\"application\":\"scratch\",\"template\":\"local-site\",\"parameters\":{\"site_name\":\"scratch\"}}")

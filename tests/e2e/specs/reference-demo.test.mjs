@@ -162,7 +162,19 @@ test("request, re-plan in another region, approve, and watch it provisioned", as
   assert.match(timeline.at(-1), /Provisioned/);
   await alice.page.getByText("Fine for the demo").waitFor();
   const outputs = await alice.page.getByTestId("outputs").textContent();
-  if (useS3) assert.match(outputs, new RegExp(bucket));
+  if (useS3) {
+    assert.match(outputs, new RegExp(bucket));
+    // index_url is a link, and it serves the page (read here, not clicked:
+    // the page itself talks to its own origin only).
+    const href = await alice.page
+      .getByTestId("outputs")
+      .getByRole("link", { name: /index\.html/ })
+      .getAttribute("href");
+    assert.match(href, new RegExp(`/${bucket}/index\\.html$`));
+    const served = await fetch(href);
+    assert.equal(served.status, 200);
+    assert.match(await served.text(), /Hello from the browser test/);
+  }
   await review(alice.page, "request-provisioned");
 
   // Every read of the request after the first waited for a change.

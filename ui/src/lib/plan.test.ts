@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  webLink,
   changeKind,
   countChanges,
   isUnknown,
@@ -67,5 +68,20 @@ describe("isUnknown", () => {
     expect(isUnknown(undefined)).toBe(true);
     expect(isUnknown("0644")).toBe(false);
     expect(isUnknown(null)).toBe(false);
+  });
+});
+
+describe("webLink", () => {
+  it("links http and https addresses only", () => {
+    expect(webLink("http://127.0.0.1:5000/site/index.html")).toBe(
+      "http://127.0.0.1:5000/site/index.html",
+    );
+    expect(webLink("https://site.s3.eu-west-1.amazonaws.com/index.html")).toBe(
+      "https://site.s3.eu-west-1.amazonaws.com/index.html",
+    );
+    expect(webLink("javascript:alert(1)")).toBeUndefined();
+    expect(webLink("data:text/html,hi")).toBeUndefined();
+    expect(webLink("my-bucket")).toBeUndefined();
+    expect(webLink(42)).toBeUndefined();
   });
 });

@@ -71,3 +71,19 @@ export function showValue(value: unknown, sensitive = false): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
+
+/**
+ * webLink is an output's value when it is a web address (http or https), to
+ * show as a link; anything else (javascript:, data:, text) is not.
+ */
+export function webLink(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === "http:" || parsed.protocol === "https:"
+      ? parsed.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

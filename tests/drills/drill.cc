@@ -48,6 +48,12 @@ std::string FileContent(const std::string& stack, int index, const std::string& 
   return "file " + std::to_string(index) + " of " + stack + ", generation " + generation + "\n";
 }
 
+// The object drill-chain keeps in the stack's bucket in moto.
+constexpr char kGenerationKey[] = "generation.txt";
+std::string ObjectContent(const std::string& stack, const std::string& generation) {
+  return "generation " + generation + " of " + stack + "\n";
+}
+
 // A drill's course: the request(s) it made, what it saw and what went wrong.
 class Drill {
  public:
@@ -218,11 +224,29 @@ class Drill {
                 generation);
     }
 
+    // moto: the stack's bucket, once, holding exactly its one object with
+    // this generation's content.
+    const S3Listing s3 = env_.ListS3(stack_);
+    if (!s3.bucket_exists) Problem("missing in moto: bucket " + stack_);
+    if (std::count(s3.buckets.begin(), s3.buckets.end(), stack_) > 1)
+      Problem("duplicated in moto: bucket " + stack_);
+    for (const auto& [key, content] : s3.objects)
+      if (key != kGenerationKey) Problem("orphaned in moto: " + stack_ + "/" + key);
+    if (s3.bucket_exists) {
+      const auto object = s3.objects.find(kGenerationKey);
+      if (object == s3.objects.end())
+        Problem("missing in moto: " + stack_ + "/" + kGenerationKey);
+      else if (object->second != ObjectContent(stack_, generation))
+        Problem(stack_ + "/" + kGenerationKey + " has \"" + object->second + "\", not generation " +
+                generation);
+    }
+
     // The runner's state: each resource exactly once, nothing else; a drift
     // check (a refresh) finds nothing that differs from what exists.
     StackInspection inspection = env_.Inspect(stack_, kTemplate);
     std::multiset<std::string> listed(inspection.addresses.begin(), inspection.addresses.end());
-    std::set<std::string> expected_addresses = {"terraform_data.tail"};
+    std::set<std::string> expected_addresses = {"terraform_data.tail", "s3_bucket.mirror",
+                                                "s3_object.generation"};
     for (int i = 0; i < kFiles; ++i) {
       expected_addresses.insert("local_file.f" + std::to_string(i));
       expected_addresses.insert("terraform_data.pace_" + std::to_string(i));

@@ -7,7 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "approval/approval_signature.h"
@@ -46,6 +50,20 @@ std::string RandomHex(std::size_t bytes) {
   }
   return hex;
 }
+
+// ListS3's reader of moto: the bucket names, and one bucket's objects with
+// their content, as JSON.
+constexpr char kListS3Script[] = R"py(import json, sys
+import boto3
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="testing", aws_secret_access_key="testing")
+listed = {"buckets": [b["Name"] for b in s3.list_buckets().get("Buckets", [])], "objects": {}}
+if sys.argv[2] in listed["buckets"]:
+    for item in s3.list_objects_v2(Bucket=sys.argv[2]).get("Contents", []):
+        body = s3.get_object(Bucket=sys.argv[2], Key=item["Key"])["Body"].read()
+        listed["objects"][item["Key"]] = body.decode()
+print(json.dumps(listed))
+)py";
 
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -117,6 +135,28 @@ void DrillEnvironment::Start() {
       " 2>&1");
   dev_server_started_ = true;
 
+  // moto, the drill-chain's S3 (profile `emulator`), on a free port.
+  const std::string cache =
+      !Env("PROVISIO_CACHE").empty() ? Env("PROVISIO_CACHE") : Env("HOME") + "/.cache/provisio";
+  python_ = cache + "/venv/bin/python";
+  const std::string moto_server = cache + "/venv/bin/moto_server";
+  if (!fs::exists(moto_server))
+    throw std::runtime_error(moto_server + " is missing: run scripts/setup");
+  const int moto_port = FreePort();
+  s3_endpoint_ = "http://127.0.0.1:" + std::to_string(moto_port);
+  moto_ = std::make_unique<ChildProcess>(
+      "moto server",
+      std::vector<std::string>{moto_server, "-H", "127.0.0.1", "-p", std::to_string(moto_port)},
+      std::map<std::string, std::string>{}, state_ / "moto.log");
+  moto_->Start(" * Running on " + s3_endpoint_);  // werkzeug's line once it listens
+  const fs::path aws = state_ / "aws";
+  fs::create_directories(aws);
+  std::ofstream(aws / "config") << "[profile emulator]\nregion = us-east-1\nendpoint_url = "
+                                << s3_endpoint_ << "\n";
+  std::ofstream(aws / "credentials")
+      << "[emulator]\naws_access_key_id = testing\naws_secret_access_key = testing\n";
+  std::ofstream(state_ / "list_s3.py") << kListS3Script;
+
   // The databases, and the schema as the worker applies it.
   const std::string suffix = RandomHex(4);
   platform_database_ = "drill_platform_" + suffix;
@@ -167,6 +207,8 @@ void DrillEnvironment::Start() {
           {"PROVISIO_CODEC_KEY_HEX", codec_key_hex},
           {"PROVISIO_CODEC_DECRYPT_ONLY_KEYS", ""},
           {"PROVISIO_RUNNER_HEARTBEAT_MS", "500"},
+          {"AWS_CONFIG_FILE", (aws / "config").string()},
+          {"AWS_SHARED_CREDENTIALS_FILE", (aws / "credentials").string()},
       },
       state_ / "opentofu-runner.log");
   worker_->Start("provisio worker ready");  // migrates the platform database first
@@ -242,6 +284,24 @@ StackInspection DrillEnvironment::Inspect(const std::string& stack,
   return inspection;
 }
 
+S3Listing DrillEnvironment::ListS3(const std::string& bucket) const {
+  const std::string command =
+      python_ + " " + (state_ / "list_s3.py").string() + " " + s3_endpoint_ + " " + bucket;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
+  std::string output;
+  char buffer[4096];
+  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
+  if (pclose(pipe) != 0) throw std::runtime_error(command + " failed: " + output);
+  const nlohmann::json listed = nlohmann::json::parse(output);
+  S3Listing listing;
+  listing.buckets = listed.at("buckets").get<std::vector<std::string>>();
+  listing.bucket_exists =
+      std::find(listing.buckets.begin(), listing.buckets.end(), bucket) != listing.buckets.end();
+  listing.objects = listed.at("objects").get<std::map<std::string, std::string>>();
+  return listing;
+}
+
 void DrillEnvironment::Shutdown() {
   if (helper_) {
     helper_->Shutdown();
@@ -250,6 +310,7 @@ void DrillEnvironment::Shutdown() {
   client_.reset();
   if (runner_) runner_->Stop();
   if (worker_) worker_->Stop();
+  if (moto_) moto_->Stop();
   if (dev_server_started_) {
     (void)std::system((std::string(kSource) + "/scripts/dev-server stop --port " +
                        std::to_string(port_) + " --state-dir " + state_.string() +

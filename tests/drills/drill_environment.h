@@ -6,7 +6,9 @@
 // database and the runner's plans and states), the built provisio-worker
 // binary on task queue "provisio" and the OpenTofu runner's node process on
 // "iac-opentofu", each a separate process that a drill SIGKILLs and starts
-// again, and the catalogue tests/drills/templates (the paced drill-chain).
+// again, the moto server (the project's virtualenv, PROVISIO_CACHE) as the AWS
+// profile `emulator`, and the catalogue tests/drills/templates (the paced
+// drill-chain).
 //
 // The caller provides PROVISIO_TEST_PG_{HOST,PORT,USER,PASSWORD} and our tofu
 // (PROVISIO_TOFU, TF_CLI_CONFIG_FILE: scripts/lib/iac.sh iac_env); scripts/test
@@ -14,6 +16,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +28,14 @@
 #include "temporal/worker/worker.h"
 
 namespace provisio_drill {
+
+/// S3Listing is what moto holds: every bucket's name, and the objects (key to
+/// content) of the bucket asked about.
+struct S3Listing {
+  std::vector<std::string> buckets;
+  bool bucket_exists = false;
+  std::map<std::string, std::string> objects;
+};
 
 /// StackInspection is what the runner's state says of a stack, and whether
 /// a refresh finds anything that differs from it (a drift check).
@@ -58,6 +69,9 @@ class DrillEnvironment {
   /// Inspect asks the runner for the stack's state (`tofu state list`) and a
   /// drift check, through a small workflow of the drill's own.
   StackInspection Inspect(const std::string& stack, const std::string& template_name);
+  /// ListS3 reads moto directly (boto3 from the project's virtualenv, signed
+  /// like any client): every bucket, and `bucket`'s objects with their content.
+  S3Listing ListS3(const std::string& bucket) const;
 
  private:
   std::string ConnInfo(const std::string& database) const;
@@ -73,6 +87,9 @@ class DrillEnvironment {
   std::string runner_database_;
   std::string approval_key_hex_;
   std::string approval_key_;
+  std::unique_ptr<ChildProcess> moto_;
+  std::string s3_endpoint_;
+  std::string python_;
   std::unique_ptr<ChildProcess> worker_;
   std::unique_ptr<ChildProcess> runner_;
   std::unique_ptr<temporal::Client> client_;

@@ -8,7 +8,15 @@
 terraform {
   required_providers {
     local = { source = "hashicorp/local" }
+    s3    = { source = "provisio/s3" }
   }
+}
+
+# The stack's bucket in moto (the drill environment's profile `emulator`),
+# with one object naming the generation: what a drill checks in moto.
+provider "s3" {
+  profile = "emulator"
+  stack   = var.provisio_stack
 }
 
 variable "provisio_stack" {
@@ -187,9 +195,21 @@ resource "local_file" "f9" {
   depends_on      = [terraform_data.pace_9]
 }
 
+resource "s3_bucket" "mirror" {
+  bucket        = var.provisio_stack
+  force_destroy = true
+  depends_on    = [local_file.f9]
+}
+
+resource "s3_object" "generation" {
+  bucket  = s3_bucket.mirror.bucket
+  key     = "generation.txt"
+  content = "generation ${var.generation} of ${var.provisio_stack}\n"
+}
+
 resource "terraform_data" "tail" {
   triggers_replace = [var.generation]
-  depends_on       = [local_file.f9]
+  depends_on       = [s3_object.generation]
   provisioner "local-exec" {
     command = "sleep ${var.pace_seconds}"
   }

@@ -2,22 +2,13 @@
 
 #include <sstream>
 
+#include "metrics/prometheus_text.h"
+
 namespace provisio::api {
 namespace {
 
-// A label value: backslash, double quote and newline escaped.
-std::string Label(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+// A label value as the text format escapes it.
+std::string Label(const std::string& value) { return provisio::metrics::EscapedLabelValue(value); }
 
 }  // namespace
 

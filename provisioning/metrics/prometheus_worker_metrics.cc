@@ -3,28 +3,16 @@
 #include <cmath>
 #include <sstream>
 
+#include "metrics/prometheus_text.h"
+
 namespace provisio::metrics {
 namespace {
-
-// The text format's label value escaping: backslash, double quote, newline.
-std::string Escaped(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 // "a=\"x\",b=\"y\"" (without braces), so that a histogram can add le="...".
 std::string LabelText(const temporal::MetricLabels& labels) {
   std::string text;
   for (const auto& [key, value] : labels)
-    text += (text.empty() ? "" : ",") + key + "=\"" + Escaped(value) + "\"";
+    text += (text.empty() ? "" : ",") + key + "=\"" + EscapedLabelValue(value) + "\"";
   return text;
 }
 

@@ -131,6 +131,24 @@ TEST_F(ApplicationsTest, ARejectionEndsTheRequestWithTheReason) {
   EXPECT_TRUE(done["progress"].empty());
 }
 
+TEST_F(ApplicationsTest, NoDecisionBeforeTheDeadlineEndsTheRequestTimedOut) {
+  HttpClient requester = SignedIn(User("requester"));
+  const std::string id =
+      Request(requester, "site-" + RandomHex(8), {{"authorizationTimeoutSeconds", 3}});
+  const nlohmann::json waiting = WaitForStatus(requester, id, "AWAITING_AUTHORIZATION");
+  // The long-poll follows it past the deadline without anyone deciding.
+  const nlohmann::json done = WaitForStatus(requester, id, "AUTHORIZATION_TIMED_OUT");
+  EXPECT_EQ(done["state"]["error"], "no decision within 3 s");
+  EXPECT_TRUE(done["state"]["approvals"].empty());
+  EXPECT_TRUE(done["progress"].empty()) << "nothing was applied";
+  // Too late to decide now: 409, and the workflow never hears of it.
+  HttpClient authorizer = SignedIn(User("authorizer"));
+  Reply late = authorizer.Post("/api/applications/" + id + "/authorize",
+                               Decision("approve", waiting["state"]["planHash"]));
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(UpdatesAccepted(id), 0);
+}
+
 TEST_F(ApplicationsTest, ARequestThatNamesItsAuthorizerIsDecidedByThemAlone) {
   HttpClient requester = SignedIn(User("requester"));
   // Who may be named: the holders of local-site's approval role, by id.

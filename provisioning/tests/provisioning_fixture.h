@@ -204,6 +204,18 @@ class ProvisioningTest : public ::testing::Test {
     return std::move(*handle);
   }
 
+  /// RefusalOf starts `request`, expects it to fail at validation, and
+  /// returns the cause's message (the activity's InvalidRequest), or a
+  /// description of what happened instead.
+  std::string RefusalOf(const ProvisionRequest& request) {
+    auto result = Start(request).GetResult<provisio::model::ProvisionResult>();
+    if (result.ok()) return "(the request succeeded)";
+    const temporal::Failure* failure = result.error().failure();
+    if (failure == nullptr || !failure->cause())
+      return "(no cause: " + result.error().ToString() + ")";
+    return failure->cause()->message();
+  }
+
   RequestState WaitForStatus(const temporal::WorkflowHandle& handle, const std::string& status) {
     RequestState state;
     for (int i = 0; i < 600; ++i) {

@@ -18,8 +18,14 @@ std::string Rfc3339(std::chrono::system_clock::time_point time) {
 SessionView MakeSessionView(const auth::UserRecord& user,
                             std::chrono::system_clock::time_point expires_at,
                             const std::string& token, const ApiConfig& config) {
-  SessionView view{user.id,    user.display_name,      user.email,         user.roles,
-                   user.teams, auth::CsrfToken(token), Rfc3339(expires_at)};
+  SessionView view;
+  view.user = user.id;
+  view.display_name = user.display_name;
+  view.email = user.email;
+  view.roles = user.roles;
+  view.teams = user.teams;
+  view.csrf_token = auth::CsrfToken(token);
+  view.expires_at = Rfc3339(expires_at);
   if (!config.temporal_ui_origin.empty()) view.temporal_ui_url = config.temporal_ui_origin;
   view.temporal_namespace = config.temporal_namespace;
   return view;

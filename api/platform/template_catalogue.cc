@@ -79,7 +79,7 @@ temporal::Result<TemplateSpec> Load(const std::filesystem::path& directory,
            {std::pair{"regions", &spec.regions}, std::pair{"profiles", &spec.profiles}}) {
         if (const YAML::Node listed = placement[list]; listed && listed.IsSequence()) {
           names->emplace();
-          for (const auto& name : listed) names->value().push_back(name.as<std::string>());
+          for (const auto& entry : listed) names->value().push_back(entry.as<std::string>());
         }
       }
     }

@@ -5,8 +5,12 @@
 // /proc; the Go worker (bench/go/shape-worker) is its twin.
 //
 //   shape_worker --target 127.0.0.1:17700 --task-queue bench-shape-1
+//
+// BENCH_DISABLE_EAGER_ACTIVITIES=1 turns eager activity execution off, to
+// measure what it saves (the Go worker keeps its default, on).
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -42,6 +46,8 @@ int main(int argc, char** argv) {
   }
   temporal::WorkerOptions options;
   options.task_queue = task_queue;
+  const char* no_eager = std::getenv("BENCH_DISABLE_EAGER_ACTIVITIES");
+  options.disable_eager_activities = no_eager != nullptr && std::string_view(no_eager) == "1";
   temporal::Worker worker(*client, options);
   worker.RegisterWorkflow(provisio::bench::kShapeType, provisio::bench::Shape);
   worker.RegisterActivity(provisio::bench::kShapeActivity, [](std::string value) { return value; });

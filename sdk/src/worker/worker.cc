@@ -12,6 +12,7 @@ Worker::Worker(const Client& client, WorkerOptions options)
   // holds the core: a local activity may outlive this Worker object.
   workflows_->SetActivityLookup(
       [core = core_](const std::string& name) { return core->FindActivity(name); });
+  workflows_->SetEagerActivities(core_);
 }
 
 Worker::~Worker() { Shutdown(); }

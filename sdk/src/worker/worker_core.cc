@@ -186,6 +186,50 @@ void WorkerCore::PollLoop() {
   }
 }
 
+bool WorkerCore::TryReserveEagerSlot(const std::string& activity_type) {
+  std::lock_guard lock(mutex_);
+  // activities_ is written only before Start, so reading it here is safe.
+  if (!started_ || stopping_ || !activities_.contains(activity_type)) return false;
+  if (running_ + reserved_ >= options_.max_concurrent_activities) return false;
+  ++reserved_;
+  ReportSlots();
+  return true;
+}
+
+void WorkerCore::ReleaseEagerSlots(int count) {
+  if (count <= 0) return;
+  std::lock_guard lock(mutex_);
+  reserved_ -= count;
+  ReportSlots();
+  changed_.notify_all();  // a poller may be waiting for one of these slots
+}
+
+void WorkerCore::RunEager(wfs::PollActivityTaskQueueResponse task) {
+  {
+    std::lock_guard lock(mutex_);
+    --reserved_;
+    if (stopped_) {
+      // Shutdown is past its grace period (a workflow task declared
+      // deadlocked completed late): nothing may start now. The server times
+      // the attempt out and retries it elsewhere.
+      ReportSlots();
+      changed_.notify_all();
+      spdlog::info("activity {} ({}): eager task received after shutdown; left to time out",
+                   task.activity_id(), task.activity_type().name());
+      return;
+    }
+    ++running_;
+    ReportSlots();
+  }
+  metrics_.ActivityEagerStarted(task.activity_type().name());
+  metrics_.ActivityScheduleToStart(
+      task.activity_type().name(),
+      ToTimePoint(task.started_time()) - ToTimePoint(task.current_attempt_scheduled_time()));
+  executors_.Submit([self = shared_from_this(), task = std::move(task)]() mutable {
+    self->Execute(std::move(task));
+  });
+}
+
 void WorkerCore::Execute(wfs::PollActivityTaskQueueResponse task) {
   ActivityInfo info = InfoFromTask(task, client_->namespace_(), options_.task_queue);
   std::vector<Payload> input(task.input().payloads().begin(), task.input().payloads().end());

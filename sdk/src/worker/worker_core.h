@@ -21,6 +21,7 @@
 #include "activity/activity_execution.h"
 #include "client/client_core.h"
 #include "temporal/worker/worker.h"
+#include "worker/eager_activities.h"
 #include "worker/executor_pool.h"
 #include "worker/heartbeat_manager.h"
 #include "worker/worker_metrics.h"
@@ -29,7 +30,7 @@ namespace temporal::detail {
 
 void SetCurrentActivityContext(ActivityContext* context);
 
-class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
+class WorkerCore : public EagerActivities, public std::enable_shared_from_this<WorkerCore> {
  public:
   WorkerCore(std::shared_ptr<ClientCore> client, WorkerOptions options);
   ~WorkerCore();
@@ -52,6 +53,12 @@ class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
   Status CheckNamespace() const;
   void Shutdown();
   void WaitUntilShutdown();
+
+  // EagerActivities (worker/eager_activities.h): activity tasks handed back
+  // with a workflow task's completion instead of polled.
+  bool TryReserveEagerSlot(const std::string& activity_type) override;
+  void ReleaseEagerSlots(int count) override;
+  void RunEager(temporal::api::workflowservice::v1::PollActivityTaskQueueResponse task) override;
   const WorkerOptions& options() const { return options_; }
 
  private:
@@ -84,7 +91,7 @@ class WorkerCore : public std::enable_shared_from_this<WorkerCore> {
   bool shutdown_complete_ = false;  // guarded by mutex_
   int running_ = 0;                 // guarded by mutex_
   int abandoned_ = 0;  // guarded by mutex_; still running after Shutdown gave up on them
-  int reserved_ = 0;   // guarded by mutex_
+  int reserved_ = 0;   // guarded by mutex_; by polls in flight and eager reservations
   std::set<ActivityExecution*> running_executions_;  // guarded by mutex_
   PollHealth poll_health_ = PollHealth::kHealthy;    // guarded by mutex_
   std::vector<std::thread> pollers_;

@@ -42,6 +42,11 @@ class WorkerMetrics {
                              {{"task_queue", task_queue_}, {"activity_type", activity_type}},
                              latency);
   }
+  void ActivityEagerStarted(const std::string& activity_type) const {
+    if (!handler_) return;
+    handler_->AddCounter("temporal_activity_eager_started",
+                         {{"task_queue", task_queue_}, {"activity_type", activity_type}}, 1);
+  }
   void WorkflowTaskFailed(const std::string& workflow_type, const char* reason) const {
     if (!handler_) return;
     handler_->AddCounter(

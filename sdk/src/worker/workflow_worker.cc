@@ -23,6 +23,11 @@ using workflow::detail::WorkflowTaskError;
 
 constexpr std::chrono::milliseconds kPollTimeout{70000};
 
+// The most activities one workflow task asks to run eagerly, as in the Go SDK
+// and sdk-core: a task that schedules many leaves the rest to matching, which
+// spreads them over the queue's workers.
+constexpr int kMaxEagerActivitiesPerTask = 3;
+
 std::string StickyQueueName() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
@@ -692,8 +697,22 @@ void WorkflowWorker::HandleTask(PollResponse task) {
       *result.mutable_failure() = TaskFailure(answer.error().message(), "QueryFailed");
     }
   }
+  const int eager_reserved = RequestEagerActivities(request);
   auto response = client_->Call("RespondWorkflowTaskCompleted",
                                 &ClientCore::Stub::RespondWorkflowTaskCompleted, request);
+  if (eager_reserved > 0) {
+    // The server returns at most the activities asked for; a slot no task
+    // came for is given back.
+    int received = 0;
+    if (response) {
+      for (auto& activity_task : *response->mutable_activity_tasks()) {
+        if (received == eager_reserved) break;
+        ++received;
+        eager_->RunEager(std::move(activity_task));
+      }
+    }
+    eager_->ReleaseEagerSlots(eager_reserved - received);
+  }
   if (!response) {
     if (IsMessageTooLarge(response.error())) {
       // The server never saw this completion, so nothing of it is in
@@ -730,6 +749,23 @@ void WorkflowWorker::HandleTask(PollResponse task) {
     run->instance.reset();
     Evict(run_id);
   }
+}
+
+int WorkflowWorker::RequestEagerActivities(wfs::RespondWorkflowTaskCompletedRequest& request) {
+  if (!eager_ || options_.disable_eager_activities) return 0;
+  int reserved = 0;
+  for (auto& command : *request.mutable_commands()) {
+    if (reserved == kMaxEagerActivitiesPerTask) break;
+    if (command.command_type() != enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) continue;
+    auto* attributes = command.mutable_schedule_activity_task_command_attributes();
+    // Only this worker's own queue: an activity sent elsewhere must reach
+    // the workers of that queue.
+    if (attributes->task_queue().name() != options_.task_queue) continue;
+    if (!eager_->TryReserveEagerSlot(attributes->activity_type().name())) continue;
+    attributes->set_request_eager_execution(true);
+    ++reserved;
+  }
+  return reserved;
 }
 
 bool WorkflowWorker::RunLocalActivities(CachedRun& run, WorkflowInstance& instance,

@@ -41,6 +41,7 @@
 
 #include "client/client_core.h"
 #include "temporal/worker/worker_options.h"
+#include "worker/eager_activities.h"
 #include "worker/executor_pool.h"
 #include "worker/local_activity_executor.h"
 #include "worker/worker_metrics.h"
@@ -57,6 +58,10 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   ~WorkflowWorker();
 
   void Register(const std::string& name, WorkflowFunction function);
+  /// SetEagerActivities names the activity worker that runs activities the
+  /// server hands back with a completion (worker/eager_activities.h). Call
+  /// before Start; without it no eager execution is requested.
+  void SetEagerActivities(std::shared_ptr<EagerActivities> eager) { eager_ = std::move(eager); }
   /// SetActivityLookup tells where local activities' functions are found (the
   /// worker's registered activities). Call before Start.
   void SetActivityLookup(LocalActivityExecutor::Lookup lookup) {
@@ -107,6 +112,11 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   bool RunLocalActivities(CachedRun& run, workflow::detail::WorkflowInstance& instance,
                           const PollResponse& task,
                           std::chrono::steady_clock::time_point task_started);
+  /// RequestEagerActivities marks up to three of the completion's
+  /// activities for eager execution, each with an activity slot reserved;
+  /// returns how many.
+  int RequestEagerActivities(
+      temporal::api::workflowservice::v1::RespondWorkflowTaskCompletedRequest& request);
   void HandleLegacyQuery(PollResponse& task);
   void RespondQuery(temporal::api::workflowservice::v1::RespondQueryTaskCompletedRequest response);
   Result<std::unique_ptr<workflow::detail::WorkflowInstance>> NewInstance(const PollResponse& task);
@@ -132,6 +142,7 @@ class WorkflowWorker : public std::enable_shared_from_this<WorkflowWorker> {
   WorkerMetrics metrics_;
   std::map<std::string, WorkflowFunction> workflows_;        // written only before Start
   LocalActivityExecutor::Lookup activity_lookup_;            // written only before Start
+  std::shared_ptr<EagerActivities> eager_;                   // written only before Start
   std::unique_ptr<LocalActivityExecutor> local_activities_;  // created by Start
   std::atomic<bool> shutting_down_{false};  // executors stop waiting for local activities
   CallCanceller canceller_;

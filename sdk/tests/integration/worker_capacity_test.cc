@@ -103,6 +103,17 @@ wf::Task<int> FailsItsFirstTask() {
   co_return 7;
 }
 
+// Greets on the worker's own queue, then on the queue named `there`.
+wf::Task<std::string> GreetsHereAndThere(std::string there) {
+  std::string here =
+      co_await wf::ExecuteActivity<std::string>("Greet", Patient(), std::string("here"));
+  wf::ActivityOptions elsewhere = Patient();
+  elsewhere.task_queue = there;
+  std::string other =
+      co_await wf::ExecuteActivity<std::string>("Greet", elsewhere, std::string("there"));
+  co_return here + ", " + other;
+}
+
 wf::Task<void> RunsAStubbornActivity() {
   co_await wf::ExecuteActivity<void>("Stubborn", Patient());
 }
@@ -286,6 +297,67 @@ TEST(WorkerCapacityTest, MetricsReportSlotsLatenciesTheCacheAndTaskFailures) {
                                      {"workflow_type", "FailsItsFirstTask"},
                                      {"failure_reason", "WorkflowError"}})),
             1u);
+}
+
+// Eager activity execution (worker/eager_activities.h): an activity on the
+// worker's own queue comes back with the workflow task's completion, one on
+// another queue goes to that queue's worker, and every reserved slot is given
+// back. With disable_eager_activities every activity is polled.
+TEST(WorkerCapacityTest, AnActivityOnTheWorkersOwnQueueRunsEagerlyAndReturnsItsSlot) {
+  REQUIRE_DEV_SERVER();
+  temporal::Client client = Connect();
+  using M = RecordingMetrics;
+  const std::string there = UniqueId("cpp-eager-there");
+  temporal::WorkerOptions there_options;
+  there_options.task_queue = there;
+  temporal::Worker there_worker(client, there_options);
+  there_worker.RegisterActivity("Greet", [](std::string name) { return "hi " + name; });
+  ASSERT_TRUE(there_worker.Start().ok());
+
+  for (const bool disabled : {false, true}) {
+    SCOPED_TRACE(disabled ? "eager activities disabled" : "eager activities on");
+    auto metrics = std::make_shared<RecordingMetrics>();
+    temporal::WorkerOptions options;
+    options.task_queue = UniqueId("cpp-eager");
+    options.metrics = metrics;
+    options.disable_eager_activities = disabled;
+    temporal::Worker worker(client, options);
+    worker.RegisterWorkflow("GreetsHereAndThere", GreetsHereAndThere);
+    worker.RegisterActivity("Greet", [](std::string name) { return "hello " + name; });
+    ASSERT_TRUE(worker.Start().ok());
+
+    temporal::StartWorkflowOptions start;
+    start.task_queue = options.task_queue;
+    start.id = UniqueId("eager-greet");
+    auto run = client.StartWorkflow("GreetsHereAndThere", start, there);
+    ASSERT_TRUE(run.ok()) << run.error();
+    auto result = run->GetResult<std::string>();
+    ASSERT_TRUE(result.ok()) << result.error();
+    EXPECT_EQ(*result, "hello here, hi there");
+
+    const std::string eager_key =
+        M::Key("temporal_activity_eager_started",
+               {{"task_queue", options.task_queue}, {"activity_type", "Greet"}});
+    EXPECT_EQ(metrics->counter(eager_key), disabled ? 0u : 1u);
+    // Both ways the attempt was picked up once, and only the pollers hold
+    // activity slots once it is done: no reservation leaked.
+    EXPECT_EQ(metrics->durations(
+                  M::Key("temporal_activity_schedule_to_start_latency",
+                         {{"task_queue", options.task_queue}, {"activity_type", "Greet"}})),
+              1);
+    const std::string used_key =
+        M::Key("temporal_worker_task_slots_used",
+               {{"worker_type", "ActivityWorker"}, {"task_queue", options.task_queue}});
+    std::optional<double> used;
+    for (int i = 0; i < 50; ++i) {
+      used = metrics->gauge(used_key);
+      if (used == options.activity_pollers) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(used, options.activity_pollers);
+    worker.Shutdown();
+  }
+  there_worker.Shutdown();
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 // | temporal_long_request_latency                     | duration | operation, task_queue                       | one long poll, from call to answer |
 // | temporal_workflow_task_schedule_to_start_latency  | duration | task_queue, workflow_type                   | task scheduled → picked up |
 // | temporal_activity_schedule_to_start_latency       | duration | task_queue, activity_type                   | attempt scheduled → picked up |
+// | temporal_activity_eager_started                   | counter  | task_queue, activity_type                   | attempts handed back with a workflow task's completion, not polled (this SDK's own) |
 // | temporal_workflow_task_execution_failed           | counter  | task_queue, workflow_type, failure_reason   | workflow tasks answered as failed |
 // | temporal_activity_execution_failed                | counter  | task_queue, activity_type                   | activity attempts that failed |
 // | temporal_sticky_cache_size                        | gauge    | task_queue                                  | runs held in the workflow cache |

@@ -30,6 +30,17 @@ struct WorkerOptions {
   /// unreachable) are retried: exponential backoff, capped.
   std::chrono::milliseconds poll_backoff_initial{200};
   std::chrono::milliseconds poll_backoff_maximum{10000};
+  /// disable_eager_activities turns off eager activity execution. By
+  /// default, when a workflow task schedules an activity on this worker's own
+  /// task queue, of a type registered here, and an activity slot is free, the
+  /// worker reserves the slot and asks the server to hand the activity task
+  /// back with the task's completion (at most three per workflow task),
+  /// saving a poll round trip; the official SDKs do the same. The server
+  /// grants it when its dynamic config system.enableActivityEagerExecution is
+  /// on; otherwise, or when the server matches the activity to a poller
+  /// instead, the slot is given back. Turn it off to spread activities over
+  /// every worker of the queue by polling alone.
+  bool disable_eager_activities = false;
   /// workflow_pollers is the number of concurrent PollWorkflowTaskQueue calls
   /// on the normal queue (new runs, and runs not in this worker's cache).
   int workflow_pollers = 1;

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -141,6 +142,67 @@ func bucketTags(ctx context.Context, s3c *awss3.Client, bucket string) (tags map
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	return tags, found, nil
+}
+
+// leftoverWindow bounds how old an unmarked bucket may be for a create to
+// take it as its own leftover (interruptedCreateLeftover). A retry after a
+// crash comes within seconds or minutes; an older unmarked bucket is someone
+// else's, or needs a person to decide.
+const leftoverWindow = 15 * time.Minute
+
+// interruptedCreateLeftover reports whether an existing bucket without this
+// stack's mark is what an interrupted create of the same resource left.
+// Create makes the bucket, then tags it with the mark: a process killed
+// between the two leaves a bucket that carries no tag at all. That bucket is
+// taken as the resource's own only when nothing can have been put in it
+// since: no mark and no tag at all (found is the mark it carries), no object
+// or version, and created less than leftoverWindow before now. why says so,
+// for the warning.
+func interruptedCreateLeftover(ctx context.Context, s3c *awss3.Client, bucket, found string, now time.Time) (leftover bool, why string, err error) {
+	if found != "" {
+		return false, "", nil // another mark, or a tag that was written on purpose
+	}
+	tags, _, err := bucketTags(ctx, s3c, bucket)
+	if err != nil || len(tags) > 0 {
+		return false, "", err
+	}
+	objects, err := s3c.ListObjectVersions(ctx, &awss3.ListObjectVersionsInput{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
+	if err != nil {
+		return false, "", err
+	}
+	if len(objects.Versions) > 0 || len(objects.DeleteMarkers) > 0 {
+		return false, "", nil
+	}
+	created, err := bucketCreationDate(ctx, s3c, bucket)
+	if err != nil || created.IsZero() {
+		return false, "", err
+	}
+	age := now.Sub(created)
+	if age > leftoverWindow {
+		return false, "", nil
+	}
+	return true, fmt.Sprintf("it has no tag and no object, and was created %s ago", age.Round(time.Second)), nil
+}
+
+// bucketCreationDate returns when bucket was created, from ListBuckets (the
+// zero time when the listing does not hold it).
+func bucketCreationDate(ctx context.Context, s3c *awss3.Client, bucket string) (time.Time, error) {
+	in := &awss3.ListBucketsInput{Prefix: aws.String(bucket)}
+	for {
+		out, err := s3c.ListBuckets(ctx, in)
+		if err != nil {
+			return time.Time{}, err
+		}
+		for _, b := range out.Buckets {
+			if aws.ToString(b.Name) == bucket {
+				return aws.ToTime(b.CreationDate), nil
+			}
+		}
+		if aws.ToString(out.ContinuationToken) == "" {
+			return time.Time{}, nil
+		}
+		in.ContinuationToken = out.ContinuationToken
+	}
 }
 
 // read fills m from the bucket; found is false when it does not exist.
@@ -325,9 +387,18 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 			return
 		}
 		if have != want {
-			resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Bucket already exists",
-				fmt.Sprintf("A bucket named %q exists and is not this stack's: %s. Import it, or choose another name.", bucket, mark.Describe(have)))
-			return
+			leftover, why, err := interruptedCreateLeftover(ctx, r.client.regional(existingRegion), bucket, have, time.Now())
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Cannot inspect the existing bucket", err.Error())
+				return
+			}
+			if !leftover {
+				resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Bucket already exists",
+					fmt.Sprintf("A bucket named %q exists and is not this stack's: %s. Import it, or choose another name.", bucket, mark.Describe(have)))
+				return
+			}
+			resp.Diagnostics.AddAttributeWarning(path.Root("bucket"), "Adopted an unmarked bucket",
+				fmt.Sprintf("Bucket %q carried no mark but %s: taken to be what an interrupted create of this resource left, and marked as this stack's.", bucket, why))
 		}
 		if existingRegion != region {
 			resp.Diagnostics.AddAttributeError(path.Root("region"), "Adopted bucket is in another region",

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
@@ -146,6 +147,77 @@ resource "s3_bucket" "b" {
 			ExpectError: acctest.Diagnostic("Bucket already exists", `bucket = "acc-foreign"`, `A bucket named "acc-foreign" exists and is not this stack's: it carries no Provisio mark.`),
 		}},
 	})
+}
+
+// A create killed between CreateBucket and the tagging that marks the bucket
+// leaves a bucket with no tag at all: the retried create takes it as its own.
+func TestAccBucket_adoptsTheUntaggedEmptyBucketAnInterruptedCreateLeft(t *testing.T) {
+	createBucket(t, "acc-leftover", nil)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             expectNoBucket(t, "acc-leftover"),
+		Steps: []resource.TestStep{{
+			Config: acctest.S3Provider() + `
+resource "s3_bucket" "b" {
+  bucket = "acc-leftover"
+  tags   = { team = "web" }
+}
+`,
+			Check: expectBucket(t, "acc-leftover", map[string]string{"team": "web"}, "", ""),
+		}},
+	})
+}
+
+// An untagged bucket that holds an object was used since it was made: it is
+// not taken, whatever its age.
+func TestAccBucket_refusesAnUntaggedBucketThatHoldsAnObject(t *testing.T) {
+	createBucket(t, "acc-used", nil)
+	c := emulator(t)
+	if _, err := c.PutObject(context.Background(), &awss3.PutObjectInput{Bucket: aws.String("acc-used"),
+		Key: aws.String("someone.txt"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.DeleteObject(context.Background(), &awss3.DeleteObjectInput{Bucket: aws.String("acc-used"), Key: aws.String("someone.txt")})
+		c.DeleteBucket(context.Background(), &awss3.DeleteBucketInput{Bucket: aws.String("acc-used")})
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: acctest.S3Provider() + `
+resource "s3_bucket" "b" {
+  bucket = "acc-used"
+}
+`,
+			ExpectError: acctest.Diagnostic("Bucket already exists", `bucket = "acc-used"`, `A bucket named "acc-used" exists and is not this stack's: it carries no Provisio mark.`),
+		}},
+	})
+}
+
+// The leftover rule itself, on moto: an untagged empty bucket is a leftover
+// only within leftoverWindow of its creation, and never with a tag or a mark
+// of another stack.
+func TestInterruptedCreateLeftover_onlyUntaggedEmptyAndRecent(t *testing.T) {
+	createBucket(t, "acc-rule", nil)
+	c := emulator(t)
+	t.Cleanup(func() { c.DeleteBucket(context.Background(), &awss3.DeleteBucketInput{Bucket: aws.String("acc-rule")}) })
+	ctx := context.Background()
+	now := time.Now()
+	if ok, why, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now); err != nil || !ok || !strings.Contains(why, "no tag and no object") {
+		t.Fatalf("a fresh untagged empty bucket: leftover %v (%q, %v), want true", ok, why, err)
+	}
+	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now.Add(leftoverWindow+time.Minute)); err != nil || ok {
+		t.Fatalf("the same bucket past the window: leftover %v (%v), want false", ok, err)
+	}
+	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", mark.For("other", "s3_bucket", "acc-rule"), now); err != nil || ok {
+		t.Fatalf("a bucket with another stack's mark: leftover %v (%v), want false", ok, err)
+	}
+	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("acc-rule"), Tagging: tagging(map[string]string{"owner": "someone"})}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now); err != nil || ok {
+		t.Fatalf("a tagged bucket: leftover %v (%v), want false", ok, err)
+	}
 }
 
 func TestAccBucket_forceDestroyDeletesObjectsMadeOutOfBand(t *testing.T) {

@@ -325,7 +325,7 @@ void DrillEnvironment::Shutdown() {
         (void)admin->Exec("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     platform_database_.clear();
   }
-  if (!state_.empty() && Env("PROVISIO_DRILL_KEEP") != "1") {
+  if (!state_.empty() && !keep_state_ && Env("PROVISIO_DRILL_KEEP") != "1") {
     std::error_code ignored;
     fs::remove_all(state_, ignored);
   }

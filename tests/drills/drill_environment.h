@@ -51,6 +51,14 @@ class DrillEnvironment {
   void Start();
   /// Shutdown stops what Start started and drops its databases.
   void Shutdown();
+  /// KeepState makes Shutdown leave the state directory (the worker's,
+  /// runner's and dev server's logs, the dev server's SQLite file with every
+  /// history, the local root) for a look after a drill did not converge; it
+  /// returns the directory.
+  const std::filesystem::path& KeepState() {
+    keep_state_ = true;
+    return state_;
+  }
   ~DrillEnvironment();
 
   ChildProcess& worker() { return *worker_; }
@@ -79,6 +87,7 @@ class DrillEnvironment {
   void StartHelperWorker();
 
   std::filesystem::path state_;
+  bool keep_state_ = false;  // also with PROVISIO_DRILL_KEEP=1
   std::filesystem::path local_root_;
   std::string temporal_address_;
   int port_ = 0;

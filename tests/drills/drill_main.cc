@@ -121,6 +121,9 @@ int main(int argc, char** argv) {
                   row[0] + row[1]);
     std::printf("converged: %d/%d\n", passed, passed + failed);
   }
+  // A drill that did not converge is diagnosed from the logs and histories:
+  // the databases go, the state directory stays.
+  if (failed > 0) std::printf("state kept for a look: %s\n", environment.KeepState().c_str());
   environment.Shutdown();
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

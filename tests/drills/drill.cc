@@ -134,6 +134,18 @@ class Drill {
     if (!answer) throw std::runtime_error("approving: " + answer.error().ToString());
   }
 
+  // HowItEnded says, from the request's own state (the query answers for a
+  // closed run too), what a request that closed unexpectedly went through:
+  // its status, error, approval rounds and plan.
+  std::string HowItEnded(const temporal::WorkflowHandle& handle) {
+    auto state = handle.Query<RequestState>("GetState");
+    if (!state) return " (its state cannot be read: " + state.error().ToString() + ")";
+    return ": " + state->status + (state->error ? " (" + *state->error + ")" : std::string()) +
+           ", " + std::to_string(state->rounds) + " approval round(s), " +
+           std::to_string(state->approvals.size()) + " decision(s), plan " +
+           state->plan_hash.value_or("none");
+  }
+
   // Polls every 20 ms until `now` holds; false when the request closed first.
   bool WaitFor(const temporal::WorkflowHandle& handle, const std::function<bool()>& now) {
     const auto deadline = Clock::now() + 180s;
@@ -365,7 +377,7 @@ DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point,
                                       : drill.FilesDone(point.files_done, "1"));
       });
       if (!reached) {
-        drill.Problem("the request closed before the kill point");
+        drill.Problem("the request closed before the kill point" + drill.HowItEnded(handle));
         return drill.Finish();
       }
       drill.KillAndRestart(VictimProcess(environment, point.victim), ReadyLine(point.victim));
@@ -400,7 +412,7 @@ DrillOutcome RunKillDrill(DrillEnvironment& environment, const KillPoint& point,
                                       : drill.FilesDone(point.files_done, "1"));
       });
       if (!reached) {
-        drill.Problem("the change closed before the kill point");
+        drill.Problem("the change closed before the kill point" + drill.HowItEnded(change));
         fs::remove_all(blocker.parent_path());
         return drill.Finish();
       }

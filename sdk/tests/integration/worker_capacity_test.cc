@@ -14,6 +14,7 @@
 #include "temporal/client/client.h"
 #include "temporal/client/task_queue_pollers.h"
 #include "temporal/worker/metrics.h"
+#include "temporal/worker/replayer.h"
 #include "temporal/worker/worker.h"
 #include "temporal/workflow/workflow.h"
 
@@ -334,6 +335,15 @@ TEST(WorkerCapacityTest, AnActivityOnTheWorkersOwnQueueRunsEagerlyAndReturnsItsS
     auto result = run->GetResult<std::string>();
     ASSERT_TRUE(result.ok()) << result.error();
     EXPECT_EQ(*result, "hello here, hi there");
+    // Eager or polled, the history is the same kind: it replays.
+    auto json = run->FetchHistoryJson();
+    ASSERT_TRUE(json.ok()) << json.error();
+    auto history = temporal::Replayer::LoadHistoryJson(*json);
+    ASSERT_TRUE(history.ok()) << history.error();
+    temporal::Replayer replayer;
+    replayer.RegisterWorkflow("GreetsHereAndThere", GreetsHereAndThere);
+    temporal::Status replayed = replayer.ReplayHistory(*history, start.id);
+    EXPECT_TRUE(replayed.ok()) << replayed.error();
 
     const std::string eager_key =
         M::Key("temporal_activity_eager_started",

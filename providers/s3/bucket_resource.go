@@ -156,15 +156,12 @@ const leftoverWindow = 15 * time.Minute
 // between the two leaves a bucket that carries no tag at all. That bucket is
 // taken as the resource's own only when nothing can have been put in it
 // since: no mark and no tag at all (found is the mark it carries), no object
-// or version, and created less than leftoverWindow before now. why says so,
-// for the warning.
-func interruptedCreateLeftover(ctx context.Context, s3c *awss3.Client, bucket, found string, now time.Time) (leftover bool, why string, err error) {
-	if found != "" {
-		return false, "", nil // another mark, or a tag that was written on purpose
-	}
-	tags, _, err := bucketTags(ctx, s3c, bucket)
-	if err != nil || len(tags) > 0 {
-		return false, "", err
+// or version, and created less than leftoverWindow before now. found and
+// tags are the bucket's mark and other tags, as bucketTags read them. why
+// says so, for the warning.
+func interruptedCreateLeftover(ctx context.Context, s3c *awss3.Client, bucket, found string, tags map[string]string, now time.Time) (leftover bool, why string, err error) {
+	if found != "" || len(tags) > 0 {
+		return false, "", nil // another mark, or tags written on purpose
 	}
 	objects, err := s3c.ListObjectVersions(ctx, &awss3.ListObjectVersionsInput{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
 	if err != nil {
@@ -381,13 +378,13 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 	s3c := r.client.regional(region)
 	wasVersioned := false
 	if found {
-		_, have, err := bucketTags(ctx, r.client.regional(existingRegion), bucket)
+		tags, have, err := bucketTags(ctx, r.client.regional(existingRegion), bucket)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Cannot read the existing bucket's tags", err.Error())
 			return
 		}
 		if have != want {
-			leftover, why, err := interruptedCreateLeftover(ctx, r.client.regional(existingRegion), bucket, have, time.Now())
+			leftover, why, err := interruptedCreateLeftover(ctx, r.client.regional(existingRegion), bucket, have, tags, time.Now())
 			if err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root("bucket"), "Cannot inspect the existing bucket", err.Error())
 				return

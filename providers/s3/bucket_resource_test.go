@@ -203,19 +203,26 @@ func TestInterruptedCreateLeftover_onlyUntaggedEmptyAndRecent(t *testing.T) {
 	t.Cleanup(func() { c.DeleteBucket(context.Background(), &awss3.DeleteBucketInput{Bucket: aws.String("acc-rule")}) })
 	ctx := context.Background()
 	now := time.Now()
-	if ok, why, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now); err != nil || !ok || !strings.Contains(why, "no tag and no object") {
+	leftover := func(found string, at time.Time) (bool, string, error) {
+		tags, _, err := bucketTags(ctx, c, "acc-rule")
+		if err != nil {
+			return false, "", err
+		}
+		return interruptedCreateLeftover(ctx, c, "acc-rule", found, tags, at)
+	}
+	if ok, why, err := leftover("", now); err != nil || !ok || !strings.Contains(why, "no tag and no object") {
 		t.Fatalf("a fresh untagged empty bucket: leftover %v (%q, %v), want true", ok, why, err)
 	}
-	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now.Add(leftoverWindow+time.Minute)); err != nil || ok {
+	if ok, _, err := leftover("", now.Add(leftoverWindow+time.Minute)); err != nil || ok {
 		t.Fatalf("the same bucket past the window: leftover %v (%v), want false", ok, err)
 	}
-	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", mark.For("other", "s3_bucket", "acc-rule"), now); err != nil || ok {
+	if ok, _, err := leftover(mark.For("other", "s3_bucket", "acc-rule"), now); err != nil || ok {
 		t.Fatalf("a bucket with another stack's mark: leftover %v (%v), want false", ok, err)
 	}
 	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("acc-rule"), Tagging: tagging(map[string]string{"owner": "someone"})}); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _, err := interruptedCreateLeftover(ctx, c, "acc-rule", "", now); err != nil || ok {
+	if ok, _, err := leftover("", now); err != nil || ok {
 		t.Fatalf("a tagged bucket: leftover %v (%v), want false", ok, err)
 	}
 }

@@ -145,11 +145,6 @@ void WorkerCore::PollLoop() {
     auto task = client_->Call("PollActivityTaskQueue", &ClientCore::Stub::PollActivityTaskQueue,
                               request, call);
     metrics_.PollLatency("PollActivityTaskQueue", std::chrono::steady_clock::now() - poll_started);
-    if (task && !task->task_token().empty()) {
-      metrics_.ActivityScheduleToStart(
-          task->activity_type().name(),
-          ToTimePoint(task->started_time()) - ToTimePoint(task->current_attempt_scheduled_time()));
-    }
 
     std::unique_lock lock(mutex_);
     --reserved_;
@@ -175,15 +170,22 @@ void WorkerCore::PollLoop() {
     }
     ++running_;
     ReportSlots();
-    // An executor per activity, bounded by the slots above. It keeps this
-    // object alive while it executes: an activity that ignores cancellation
-    // may outlive Shutdown (its thread stays busy; the pool starts another).
     // Submitted without the lock: starting a thread takes a while.
     lock.unlock();
-    executors_.Submit([self = shared_from_this(), task = std::move(*task)]() mutable {
-      self->Execute(std::move(task));
-    });
+    Launch(std::move(*task));
   }
+}
+
+void WorkerCore::Launch(wfs::PollActivityTaskQueueResponse task) {
+  metrics_.ActivityScheduleToStart(
+      task.activity_type().name(),
+      ToTimePoint(task.started_time()) - ToTimePoint(task.current_attempt_scheduled_time()));
+  // An executor per activity, bounded by the slots. It keeps this object
+  // alive while it executes: an activity that ignores cancellation may
+  // outlive Shutdown (its thread stays busy; the pool starts another).
+  executors_.Submit([self = shared_from_this(), task = std::move(task)]() mutable {
+    self->Execute(std::move(task));
+  });
 }
 
 bool WorkerCore::TryReserveEagerSlot(const std::string& activity_type) {
@@ -222,12 +224,7 @@ void WorkerCore::RunEager(wfs::PollActivityTaskQueueResponse task) {
     ReportSlots();
   }
   metrics_.ActivityEagerStarted(task.activity_type().name());
-  metrics_.ActivityScheduleToStart(
-      task.activity_type().name(),
-      ToTimePoint(task.started_time()) - ToTimePoint(task.current_attempt_scheduled_time()));
-  executors_.Submit([self = shared_from_this(), task = std::move(task)]() mutable {
-    self->Execute(std::move(task));
-  });
+  Launch(std::move(task));
 }
 
 void WorkerCore::Execute(wfs::PollActivityTaskQueueResponse task) {

@@ -65,6 +65,10 @@ class WorkerCore : public EagerActivities, public std::enable_shared_from_this<W
   enum class PollHealth { kHealthy, kFailing };
 
   void PollLoop();
+  /// Launch records the task's schedule-to-start latency and hands it to an
+  /// executor; its slot is already counted in running_. Polled and eager
+  /// tasks both start here.
+  void Launch(temporal::api::workflowservice::v1::PollActivityTaskQueueResponse task);
   void Execute(temporal::api::workflowservice::v1::PollActivityTaskQueueResponse task);
   void Respond(ActivityExecution& execution, std::exception_ptr error, std::vector<Payload> result,
                std::optional<std::vector<Payload>> last_heartbeat_details);

@@ -92,7 +92,14 @@ export async function launch() {
       await new Promise((resolve) =>
         child.exitCode !== null ? resolve() : child.once("exit", resolve),
       );
-      await rm(profile, { recursive: true, force: true });
+      // Chromium's helper processes can still write to the profile for a
+      // moment after the browser exits (ENOTEMPTY seen in CI): retry.
+      await rm(profile, {
+        recursive: true,
+        force: true,
+        maxRetries: 10,
+        retryDelay: 100,
+      });
     },
   };
 }

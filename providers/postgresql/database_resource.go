@@ -2,6 +2,8 @@ package postgresql
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -107,24 +109,22 @@ func (r *databaseResource) Create(ctx context.Context, req resource.CreateReques
 			fmt.Sprintf("A database named %q exists and is not this stack's: %s. Import it, or choose another name.", name, mark.Describe(comment)))
 		return
 	}
-	if !found {
-		stmt := "CREATE DATABASE " + quoteIdent(name) + " TEMPLATE template0 ENCODING " + quoteLiteral(plan.Encoding.ValueString()) +
-			" CONNECTION LIMIT " + fmt.Sprint(plan.ConnectionLimit.ValueInt64())
-		if !plan.Owner.IsUnknown() && !plan.Owner.IsNull() {
-			stmt += " OWNER " + quoteIdent(plan.Owner.ValueString())
+	if found {
+		// Adopted: bring what an earlier attempt made to the plan.
+		if err := alterDatabase(ctx, conn, &existing, &plan); err != nil {
+			resp.Diagnostics.AddError("Cannot update the adopted database", err.Error())
+			return
 		}
-		if _, err := conn.Exec(ctx, stmt); err != nil {
+	} else {
+		leftover, err := createMarkedDatabase(ctx, conn, &plan, want)
+		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot create the database", err.Error())
 			return
 		}
-		if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+quoteIdent(name)+" IS "+quoteLiteral(want)); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot mark the database", err.Error())
-			return
+		if leftover {
+			resp.Diagnostics.AddWarning("Replaced an interrupted create's database",
+				fmt.Sprintf("An earlier attempt to create database %q was interrupted before it was renamed into place; its unfinished copy %q was dropped and the database created again.", name, pendingDatabaseName(want)))
 		}
-	} else if err := alterDatabase(ctx, conn, &existing, &plan); err != nil {
-		// Adopted: bring what an earlier attempt made to the plan.
-		resp.Diagnostics.AddError("Cannot update the adopted database", err.Error())
-		return
 	}
 	var state databaseModel
 	if _, _, err := readDatabase(ctx, conn, name, &state); err != nil {
@@ -132,6 +132,50 @@ func (r *databaseResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// pendingDatabaseName is the name a database is created under before it is
+// marked and renamed into place. It is derived from the mark, so it belongs to
+// exactly one stack's database and a retried create finds what an interrupted
+// one left.
+func pendingDatabaseName(want string) string {
+	sum := sha256.Sum256([]byte(want))
+	return "provisio_pending_" + hex.EncodeToString(sum[:8])
+}
+
+// createMarkedDatabase creates the planned database so that it never exists
+// under its own name without its mark. CREATE DATABASE cannot run inside a
+// transaction, so the create and the COMMENT cannot be made atomic; instead
+// the database is created and marked under its pending name, then renamed,
+// and the rename is atomic. A crash before the rename leaves only the pending
+// database, which nobody has used: the next attempt drops it (leftover is then
+// true) and starts again.
+func createMarkedDatabase(ctx context.Context, conn *pgx.Conn, plan *databaseModel, want string) (leftover bool, err error) {
+	pending := pendingDatabaseName(want)
+	var unused databaseModel
+	if leftover, _, err = readDatabase(ctx, conn, pending, &unused); err != nil {
+		return false, err
+	}
+	if leftover {
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+quoteIdent(pending)+" WITH (FORCE)"); err != nil {
+			return true, fmt.Errorf("dropping the interrupted create's %s: %w", pending, err)
+		}
+	}
+	stmt := "CREATE DATABASE " + quoteIdent(pending) + " TEMPLATE template0 ENCODING " + quoteLiteral(plan.Encoding.ValueString()) +
+		" CONNECTION LIMIT " + fmt.Sprint(plan.ConnectionLimit.ValueInt64())
+	if !plan.Owner.IsUnknown() && !plan.Owner.IsNull() {
+		stmt += " OWNER " + quoteIdent(plan.Owner.ValueString())
+	}
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		return leftover, err
+	}
+	if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+quoteIdent(pending)+" IS "+quoteLiteral(want)); err != nil {
+		return leftover, fmt.Errorf("marking it: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+quoteIdent(pending)+" RENAME TO "+quoteIdent(plan.Name.ValueString())); err != nil {
+		return leftover, fmt.Errorf("renaming it into place: %w", err)
+	}
+	return leftover, nil
 }
 
 // alterDatabase changes owner and connection limit from have to want.

@@ -121,3 +121,44 @@ func TestAccDatabase_refusesOneWithoutItsMark(t *testing.T) {
 		t.Fatalf("the foreign database was touched: found=%v comment=%q", found, comment)
 	}
 }
+
+// A crash between CREATE DATABASE and the rename that puts it in place leaves
+// only the pending database. The retried create drops it and creates the
+// database again, marked, under its own name; no pending database survives.
+func TestAccDatabase_replacesWhatAnInterruptedCreateLeft(t *testing.T) {
+	pending := pendingDatabaseName(mark.For(acctest.Stack, "postgresql_database", "acc_interrupted"))
+	acctest.Exec(t, "postgres", `CREATE DATABASE `+pending+` CONNECTION LIMIT 1`)
+	t.Cleanup(func() { acctest.Exec(t, "postgres", `DROP DATABASE IF EXISTS `+pending) })
+	_, _, _, leftoverOID := databaseRow(t, pending)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             expectNoDatabase(t, "acc_interrupted"),
+		Steps: []resource.TestStep{{
+			Config: databaseConfig("acc_interrupted", 4),
+			Check: resource.ComposeTestCheckFunc(expectDatabase(t, "acc_interrupted", 4), expectNoDatabase(t, pending),
+				func(*terraform.State) error {
+					if _, _, _, oid := databaseRow(t, "acc_interrupted"); oid == leftoverOID {
+						return fmt.Errorf("the leftover (oid %d) was renamed into place instead of replaced", oid)
+					}
+					return nil
+				}),
+		}},
+	})
+}
+
+// The pending name is the database's own: two stacks, or two databases of a
+// stack, never share one, and it fits PostgreSQL's 63-byte identifiers.
+func TestPendingDatabaseName_isPerStackAndDatabase(t *testing.T) {
+	a := pendingDatabaseName(mark.For("stack-a", "postgresql_database", "app"))
+	b := pendingDatabaseName(mark.For("stack-b", "postgresql_database", "app"))
+	c := pendingDatabaseName(mark.For("stack-a", "postgresql_database", "app2"))
+	if a == b || a == c || b == c {
+		t.Fatalf("pending names collide: %q %q %q", a, b, c)
+	}
+	if a != pendingDatabaseName(mark.For("stack-a", "postgresql_database", "app")) {
+		t.Fatalf("the pending name is not stable")
+	}
+	if len(a) > 63 {
+		t.Fatalf("pending name %q is longer than 63 bytes", a)
+	}
+}

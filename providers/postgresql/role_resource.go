@@ -192,15 +192,22 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if found {
 		verb = "ALTER" // adopted: an earlier attempt created it; bring it to the plan
 	}
-	if _, err := conn.Exec(ctx, verb+" ROLE "+quoteIdent(name)+roleOptions(&plan)); err != nil {
+	// One transaction, so that a crash never leaves the role without its mark.
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, verb+" ROLE "+quoteIdent(name)+roleOptions(&plan)); err != nil {
+			return err
+		}
+		if found {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, "COMMENT ON ROLE "+quoteIdent(name)+" IS "+quoteLiteral(want)); err != nil {
+			return fmt.Errorf("marking it: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot "+map[bool]string{false: "create", true: "update"}[found]+" the role", err.Error())
 		return
-	}
-	if !found {
-		if _, err := conn.Exec(ctx, "COMMENT ON ROLE "+quoteIdent(name)+" IS "+quoteLiteral(want)); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot mark the role", err.Error())
-			return
-		}
 	}
 	r.setState(ctx, conn, &plan, &resp.State, &resp.Diagnostics)
 }

@@ -102,12 +102,18 @@ func (r *schemaResource) Create(ctx context.Context, req resource.CreateRequest,
 		if !plan.Owner.IsUnknown() && !plan.Owner.IsNull() {
 			stmt += " AUTHORIZATION " + quoteIdent(plan.Owner.ValueString())
 		}
-		if _, err := conn.Exec(ctx, stmt); err != nil {
+		// One transaction, so that a crash never leaves the schema without its mark.
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "COMMENT ON SCHEMA "+quoteIdent(name)+" IS "+quoteLiteral(want)); err != nil {
+				return fmt.Errorf("marking it: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot create the schema", err.Error())
-			return
-		}
-		if _, err := conn.Exec(ctx, "COMMENT ON SCHEMA "+quoteIdent(name)+" IS "+quoteLiteral(want)); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot mark the schema", err.Error())
 			return
 		}
 	} else if !plan.Owner.IsUnknown() && !plan.Owner.IsNull() && plan.Owner.ValueString() != existing.Owner.ValueString() {

@@ -86,6 +86,12 @@ TEST_F(StackTest, TwoRequestsOnOneStackApplyOneAfterTheOtherAndAStalePlanIsAsked
   // Both approvals of the second request are recorded, with the stale plan.
   EXPECT_EQ(AuditActions(application + "-b"),
             (std::vector<std::string>{"request", "approve", "stale-plan", "approve"}));
+  // The stale-plan row says why: OpenTofu's refusal of the saved plan.
+  const auto stale_reason =
+      Column("SELECT reason FROM audit_events WHERE workflow_id = $1 AND action = 'stale-plan'",
+             {application + "-b"});
+  ASSERT_EQ(stale_reason.size(), 1u);
+  EXPECT_NE(stale_reason[0].find("Saved plan is stale"), std::string::npos) << stale_reason[0];
   EXPECT_EQ(Column("SELECT count(*) FROM notifications WHERE workflow_id = $1 AND user_id = "
                    "'carol'",
                    {application + "-b"}),

@@ -158,7 +158,10 @@ wf::Task<ApplyEnd> Request::ApplyWithRecovery() {
       failure_cause_ = CauseOf(error);
       resource = FailedResource(error);
     }
-    if (type == "StalePlan") co_return ApplyEnd::kStale;
+    if (type == "StalePlan") {
+      stale_reason_ = failure_cause_;
+      co_return ApplyEnd::kStale;
+    }
     co_await AuditEvent("provisio", "apply-failed", failure_cause_,
                         nlohmann::json{{"resource", resource}, {"type", type}});
     if (policy == "rollback") {
@@ -225,6 +228,7 @@ wf::Task<ApplyEnd> Request::Intervene(const std::string& resource, const std::st
   // The plan itself failed: back to the operator, with that error.
   if (!planned) co_return co_await Intervene(resource, failure_cause_);
   if (mismatch) {
+    stale_reason_ = *mismatch;
     co_await AuditEvent("provisio", "replan-needs-approval", *mismatch,
                         nlohmann::json{{"planHash", plan_->hash}});
     co_return ApplyEnd::kStale;

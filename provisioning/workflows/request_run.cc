@@ -116,9 +116,11 @@ wf::Task<model::ProvisionResult> Request::Run() {
       co_await AskForDecision();
       std::optional<model::ProvisionResult> result = co_await Provision();
       if (result) co_return std::move(*result);
-      // The plan went stale while it waited (another request applied first):
-      // OpenTofu refused it; plan again and ask again.
-      co_await AuditEvent("provisio", "stale-plan", std::nullopt,
+      // The plan went stale while it waited (another request applied first),
+      // or what is left of it after an interruption is not what was approved:
+      // plan again and ask again, saying why.
+      co_await AuditEvent("provisio", "stale-plan",
+                          stale_reason_.empty() ? std::nullopt : std::optional(stale_reason_),
                           nlohmann::json{{"planHash", approved_ ? approved_->hash : ""}});
       plan_.reset();
     }

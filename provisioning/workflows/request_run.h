@@ -113,6 +113,9 @@ class Request : public std::enable_shared_from_this<Request> {
   /// stack_destroyed_ is set by a rollback that destroyed the stack.
   bool stack_destroyed_ = false;
   std::string failure_cause_;
+  // Why the approved plan may not be applied any more (the runner's StalePlan
+  // message, or how a re-plan differs); audited with the new round.
+  std::string stale_reason_;
 };
 
 }  // namespace provisio::workflows::request

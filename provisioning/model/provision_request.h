@@ -158,9 +158,11 @@ struct ResourceChange {
   std::string address;
   std::vector<std::string> actions;
   std::vector<AttributeChange> changed;
+  /// OpenTofu's action_reason when it gives one, e.g. "replace_because_tainted".
+  std::optional<std::string> action_reason;
 };
 TEMPORAL_JSON_STRUCT(ResourceChange, (address, "address"), (actions, "actions"),
-                     (changed, "changed"))
+                     (changed, "changed"), (action_reason, "actionReason"))
 
 /// Plan is a stored plan, named by the SHA-256 of its file.
 struct Plan {

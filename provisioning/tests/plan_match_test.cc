@@ -45,4 +45,30 @@ TEST(PlanMatch, UnknownAndSensitiveValuesMatchAnything) {
   EXPECT_EQ(PlanMismatch({Create("random_password.db", "a")}, {masked}), std::nullopt);
 }
 
+// An interrupted create leaves its object tainted; replacing it finishes the
+// approved create. Only that reason, and only where the approved plan creates.
+TEST(PlanMatch, ReplacingATaintedObjectTheApprovedPlanCreatesIsCovered) {
+  const std::vector<ResourceChange> approved = {Create("terraform_data.pace_2", "x")};
+  ResourceChange tainted = Create("terraform_data.pace_2", "x");
+  tainted.actions = {"delete", "create"};
+  tainted.action_reason = "replace_because_tainted";
+  EXPECT_EQ(PlanMismatch(approved, {tainted}), std::nullopt);
+  tainted.actions = {"create", "delete"};  // create_before_destroy
+  EXPECT_EQ(PlanMismatch(approved, {tainted}), std::nullopt);
+
+  ResourceChange forced = tainted;
+  forced.action_reason = "replace_because_cannot_update";
+  EXPECT_EQ(PlanMismatch(approved, {forced}),
+            "terraform_data.pace_2 would create,delete, the approved plan would create");
+  ResourceChange updated = Create("terraform_data.pace_2", "x");
+  updated.actions = {"update"};
+  tainted.actions = {"delete", "create"};
+  EXPECT_EQ(PlanMismatch({updated}, {tainted}),
+            "terraform_data.pace_2 would delete,create, the approved plan would update");
+  ResourceChange changed = tainted;
+  changed.changed[0].after = "y";
+  EXPECT_EQ(PlanMismatch(approved, {changed}),
+            "terraform_data.pace_2.content would differ from the approved plan");
+}
+
 }  // namespace

@@ -18,6 +18,17 @@ std::string Joined(const std::vector<std::string>& words) {
   return out;
 }
 
+// FinishesApprovedCreate: `fresh` replaces a tainted object that `approved`
+// creates (see plan_match.h).
+bool FinishesApprovedCreate(const model::ResourceChange& approved,
+                            const model::ResourceChange& fresh) {
+  const std::vector<std::string> create = {"create"};
+  const std::vector<std::string> destroy_first = {"delete", "create"};
+  const std::vector<std::string> create_first = {"create", "delete"};
+  return approved.actions == create && fresh.action_reason == "replace_because_tainted" &&
+         (fresh.actions == destroy_first || fresh.actions == create_first);
+}
+
 }  // namespace
 
 std::optional<std::string> PlanMismatch(const std::vector<model::ResourceChange>& approved,
@@ -27,7 +38,7 @@ std::optional<std::string> PlanMismatch(const std::vector<model::ResourceChange>
       return candidate.address == change.address;
     });
     if (match == approved.end()) return change.address + " was not in the approved plan";
-    if (match->actions != change.actions)
+    if (match->actions != change.actions && !FinishesApprovedCreate(*match, change))
       return change.address + " would " + Joined(change.actions) + ", the approved plan would " +
              Joined(match->actions);
     for (const model::AttributeChange& attribute : change.changed) {

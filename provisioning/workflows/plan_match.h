@@ -7,6 +7,13 @@
 // approved plan did not: every change in it is one of the approved plan's,
 // for the same address, with the same actions and the same known values. A
 // value known only after apply, or masked as sensitive, matches anything.
+//
+// One change of actions is covered: replacing a tainted object where the
+// approved plan creates it. An apply stopped while it created an object (a
+// provisioner interrupted, or failed) leaves it in state tainted; the stack's
+// lock kept every other apply out, so that object is this request's own
+// half-made one, and replacing it finishes the approved create. The runner
+// applies the same rule after a crash (workers/opentofu/src/plan-match.ts).
 #pragma once
 
 #include <optional>

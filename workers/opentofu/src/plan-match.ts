@@ -6,7 +6,9 @@
  * approved plan:
  *
  *   - the same address, and
- *   - the same actions (["create"], ["delete","create"], ...), and
+ *   - the same actions (["create"], ["delete","create"], ...), or the
+ *     replacement of a tainted object where the approved plan creates it
+ *     (see finishesApprovedCreate), and
  *   - the same known `after` values, attribute by attribute and nested; a
  *     value unknown until apply on either side matches anything.
  *
@@ -25,6 +27,8 @@ import type { ShownPlan } from "./plan-summary";
 export interface PlannedChange {
   address: string;
   actions: string[];
+  /** tofu's action_reason, e.g. "replace_because_tainted", when it gives one. */
+  actionReason?: string;
   /** The planned value (null for a delete), unknowns as tofu leaves them. */
   after: unknown;
   /** tofu's after_unknown: true where the value is known only after apply. */
@@ -49,6 +53,7 @@ export function plannedChanges(shown: ShownPlan): PlannedChange[] {
     .map((rc) => ({
       address: rc.address,
       actions: rc.change.actions,
+      ...(rc.action_reason ? { actionReason: rc.action_reason } : {}),
       after: rc.change.after ?? null,
       afterUnknown: rc.change.after_unknown ?? false,
       afterSensitive: rc.change.after_sensitive ?? false,
@@ -74,7 +79,10 @@ export function unapprovedChanges(
       });
       continue;
     }
-    if (was.actions.join(",") !== change.actions.join(",")) {
+    if (
+      was.actions.join(",") !== change.actions.join(",") &&
+      !finishesApprovedCreate(was, change)
+    ) {
       result.push({
         address: change.address,
         reason: `actions ${change.actions.join(",")}, approved ${was.actions.join(",")}`,
@@ -88,6 +96,28 @@ export function unapprovedChanges(
     }
   }
   return result;
+}
+
+/**
+ * finishesApprovedCreate: whether `fresh` replaces a tainted object that the
+ * approved change creates. An apply interrupted while it created an object
+ * (a SIGINT during a provisioner: a cancel, or a heartbeat timeout) leaves
+ * that object in state, tainted, so the fresh plan replaces it where the
+ * approved plan created it. The approved plan found nothing at the address
+ * and the stack's lock kept every other apply out since, so the tainted
+ * object is this request's own half-made one: replacing it finishes the
+ * approved create. Any other change of actions is not covered.
+ */
+export function finishesApprovedCreate(
+  approved: Pick<PlannedChange, "actions">,
+  fresh: Pick<PlannedChange, "actions" | "actionReason">,
+): boolean {
+  const replace = fresh.actions.join(",");
+  return (
+    approved.actions.join(",") === "create" &&
+    fresh.actionReason === "replace_because_tainted" &&
+    (replace === "delete,create" || replace === "create,delete")
+  );
 }
 
 /** describeDifferences: one line naming each difference (the first few). */

@@ -23,6 +23,11 @@ export interface ResourceChange {
   address: string;
   /** OpenTofu's actions: ["create"], ["update"], ["delete","create"], ... */
   actions: string[];
+  /**
+   * OpenTofu's action_reason when it gives one, e.g. "replace_because_tainted"
+   * (an object whose create was interrupted is replaced, not updated).
+   */
+  actionReason?: string;
   changed: AttributeChange[];
 }
 
@@ -37,7 +42,11 @@ interface ShownChange {
 
 /** ShownPlan: the parts of `show -json` that the runner reads. */
 export interface ShownPlan {
-  resource_changes?: Array<{ address: string; change: ShownChange }>;
+  resource_changes?: Array<{
+    address: string;
+    change: ShownChange;
+    action_reason?: string;
+  }>;
   resource_drift?: Array<{ address: string; change: ShownChange }>;
   output_changes?: Record<string, { actions: string[] }>;
 }
@@ -48,7 +57,12 @@ export function summarizeChanges(shown: ShownPlan): ResourceChange[] {
     .filter((rc) =>
       rc.change.actions.some((a) => a !== "no-op" && a !== "read"),
     )
-    .map((rc) => summarizeOne(rc.address, rc.change));
+    .map((rc) => {
+      const summary = summarizeOne(rc.address, rc.change);
+      return rc.action_reason
+        ? { ...summary, actionReason: rc.action_reason }
+        : summary;
+    });
 }
 
 /** summarizeDrift: the resources a refresh-only plan found changed outside OpenTofu. */

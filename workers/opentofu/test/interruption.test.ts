@@ -500,6 +500,58 @@ test("a retried apply whose plan went stale under its own partial apply resumes 
   await h.call<DestroyResult>("destroy", request);
 });
 
+test("a retried apply resumes when the interrupted attempt left a tainted object that the approved plan creates", async () => {
+  // An attempt stopped by SIGINT while a pacer's local-exec sleeps (a cancel
+  // here; a heartbeat timeout of a starved runner does the same) saves that
+  // pacer tainted, so the fresh plan replaces what the approved plan
+  // creates. The object is the request's own half-made one: the retry
+  // finishes the approved plan without a new approval.
+  const stack = "tainted-chain";
+  const inputs = { stack, template: TEMPLATE, parameters: { pace_seconds: 2 } };
+  const approved = await h.call<PlanResult>("plan", inputs);
+  const first = await h.start({
+    activity: "apply",
+    input: { hash: approved.hash },
+    heartbeatTimeoutMs: 1000,
+  });
+  await waitFor(
+    "two files",
+    async () => ((await filesOnDisk(stack)).length >= 2 ? true : undefined),
+    60_000,
+    50,
+  );
+  await first.cancel();
+  await h.result(first).then(
+    () => assert.fail("the first apply completed"),
+    () => undefined,
+  );
+  const again = await h.call<PlanResult>("plan", inputs);
+  const tainted = again.summary.filter(
+    (c) => c.actionReason === "replace_because_tainted",
+  );
+  assert.equal(
+    tainted.length,
+    1,
+    `one tainted pacer: ${JSON.stringify(again.summary.map((c) => [c.address, c.actions, c.actionReason]))}`,
+  );
+  assert.match(tainted[0].address, /^terraform_data\.pace_\d$/);
+
+  const handle = await interruptedApply(stack, approved.hash);
+  const result = (await h.result(handle)) as ApplyResult;
+  assert.equal(result.resumeMatched, true);
+  assert.ok(
+    result.applied.some((a) => a.address === tainted[0].address),
+    `the tainted pacer was replaced: ${JSON.stringify(result.applied)}`,
+  );
+  assert.deepEqual(await filesOnDisk(stack), ALL_FILES);
+  await assertStateEqualsWhatExists(stack);
+  await h.call<DestroyResult>("destroy", {
+    ...inputs,
+    parameters: { pace_seconds: 0 },
+  });
+  assert.deepEqual(await filesOnDisk(stack), []);
+});
+
 test("a retried apply whose request now plans another action than approved ends StalePlan naming the address", async () => {
   // Out of band, between the approval and the retry: another request's plan
   // is applied, so the fresh plan replaces index.html that the approved

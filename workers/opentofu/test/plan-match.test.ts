@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   describeDifferences,
+  finishesApprovedCreate,
   PlannedChange,
   plannedChanges,
   unapprovedChanges,
@@ -151,6 +152,68 @@ test("a sensitive value compares by value and is never shown", () => {
     "content (sensitive) differs from the approved value",
   );
   assert.ok(!describeDifferences([difference]).includes('secret"'));
+});
+
+test("replacing a tainted object that the approved plan creates finishes that create", () => {
+  // What an apply stopped during a provisioner leaves: the object in state,
+  // tainted, and a fresh plan that replaces it.
+  const pacer = change("terraform_data.pace_2", ["create"], { input: null });
+  const tainted = (actions: string[], actionReason?: string) => ({
+    ...pacer,
+    actions,
+    ...(actionReason ? { actionReason } : {}),
+  });
+  for (const actions of [
+    ["delete", "create"],
+    ["create", "delete"],
+  ]) {
+    assert.deepEqual(
+      unapprovedChanges([pacer], [tainted(actions, "replace_because_tainted")]),
+      [],
+    );
+  }
+  // Another reason, no reason, or an approved change that was not a create:
+  // the world moved, not this request's own interrupted create.
+  assert.deepEqual(
+    unapprovedChanges(
+      [pacer],
+      [tainted(["delete", "create"], "replace_because_cannot_update")],
+    ),
+    [
+      {
+        address: "terraform_data.pace_2",
+        reason: "actions delete,create, approved create",
+      },
+    ],
+  );
+  assert.equal(
+    finishesApprovedCreate(pacer, tainted(["delete", "create"])),
+    false,
+  );
+  assert.equal(
+    finishesApprovedCreate(
+      { actions: ["update"] },
+      tainted(["delete", "create"], "replace_because_tainted"),
+    ),
+    false,
+  );
+  // The values still have to match.
+  const other = {
+    ...tainted(["delete", "create"], "replace_because_tainted"),
+    after: { input: "changed" },
+  };
+  assert.equal(unapprovedChanges([pacer], [other]).length, 1);
+  // plannedChanges keeps tofu's reason.
+  const [read] = plannedChanges({
+    resource_changes: [
+      {
+        address: "terraform_data.pace_2",
+        action_reason: "replace_because_tainted",
+        change: { actions: ["delete", "create"], after: { input: null } },
+      },
+    ],
+  });
+  assert.equal(read.actionReason, "replace_because_tainted");
 });
 
 test("describeDifferences names the first five and counts the rest", () => {
